@@ -1,0 +1,191 @@
+// Package api is the contract of Porchlight's local API: the JSON types it
+// speaks and the Go client that the CLI, the tray, the window and the tests
+// use. It imports nothing from the core, so user interfaces can depend on it
+// without growing into the core.
+package api
+
+import "time"
+
+// Version of the local API; the path prefix is /v1.
+const Version = 1
+
+// Status is the resident's own state.
+type Status struct {
+	ID       string        `json:"id"`
+	ShortID  string        `json:"short_id"`
+	Name     string        `json:"name"`
+	DataDir  string        `json:"data_dir"`
+	State    string        `json:"state"` // StateOn, StateDim or StateOff
+	Relays   []RelayStatus `json:"relays"`
+	Friends  int           `json:"friends"`
+	Shares   int           `json:"shares"`
+	Started  time.Time     `json:"started"`
+	Version  string        `json:"version"`
+	Problems []string      `json:"problems,omitempty"`
+}
+
+// Porch-light states.
+const (
+	StateOn  = "on"  // hosting and reachable through at least one relay
+	StateDim = "dim" // hosting, but no relay is reachable
+	StateOff = "off" // sharing paused
+)
+
+// RelayStatus is the state of one relay connection.
+type RelayStatus struct {
+	URL       string `json:"url"`
+	State     string `json:"state"` // "online" or "offline"
+	RTTMillis int64  `json:"rtt_ms,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// Friend is someone the resident has a friendship with.
+type Friend struct {
+	ID      string    `json:"id"`
+	ShortID string    `json:"short_id"`
+	Name    string    `json:"name"`
+	Relays  []string  `json:"relays"`
+	Added   time.Time `json:"added"`
+	Link    string    `json:"link"` // "none", "direct" or "relayed"
+}
+
+// Share is one of the resident's shared folders.
+type Share struct {
+	Name     string `json:"name"`
+	Path     string `json:"path"`
+	Audience string `json:"audience"`
+	Mode     string `json:"mode"`
+}
+
+// NewShare asks to share a folder.
+type NewShare struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+}
+
+// NewInvite asks for an invitation.
+type NewInvite struct {
+	Label       string   `json:"label,omitempty"`
+	ExpiresIn   string   `json:"expires_in,omitempty"` // Go duration, default 168h
+	MaxUses     int      `json:"max_uses,omitempty"`
+	OfferShares []string `json:"offer_shares,omitempty"` // default: every share open to all friends
+}
+
+// Invite is an invitation the resident made.
+type Invite struct {
+	ID      string    `json:"id"`
+	Link    string    `json:"link,omitempty"`
+	Label   string    `json:"label"`
+	Expires time.Time `json:"expires"`
+	MaxUses int       `json:"max_uses"`
+	Uses    int       `json:"uses"`
+	State   string    `json:"state"` // "open", "used", "expired", "revoked"
+}
+
+// LinkRequest carries an invite link to inspect or accept.
+type LinkRequest struct {
+	Link string `json:"link"`
+}
+
+// InviteInfo is what a friend sees of an invite before accepting it.
+type InviteInfo struct {
+	ID            string    `json:"id"`
+	InviterID     string    `json:"inviter_id"`
+	InviterName   string    `json:"inviter_name"`
+	ShortID       string    `json:"short_id"`
+	Relays        []string  `json:"relays"`
+	Shares        []string  `json:"shares"`
+	Label         string    `json:"label"`
+	Expires       time.Time `json:"expires"`
+	AlreadyFriend bool      `json:"already_friend"`
+}
+
+// Join is an invite the resident accepted, until the inviter answers.
+type Join struct {
+	InviteID    string `json:"invite_id"`
+	InviterID   string `json:"inviter_id"`
+	InviterName string `json:"inviter_name"`
+	State       string `json:"state"` // "waiting", "done", "refused"
+	Error       string `json:"error,omitempty"`
+}
+
+// RemoteShare is a folder a friend shares with the resident.
+type RemoteShare struct {
+	Name string `json:"name"`
+	Mode string `json:"mode"`
+}
+
+// Entry is one item of a folder listing.
+type Entry struct {
+	Name     string    `json:"name"`
+	Dir      bool      `json:"dir"`
+	Size     int64     `json:"size"`
+	Modified time.Time `json:"modified"`
+}
+
+// Listing is one page of a folder in a friend's share.
+type Listing struct {
+	Path       string  `json:"path"`
+	Entries    []Entry `json:"entries"`
+	Total      int     `json:"total"`
+	NextOffset int     `json:"next_offset"`
+}
+
+// NewTransfer asks to download a file from a friend's share.
+type NewTransfer struct {
+	Friend string `json:"friend"`
+	Share  string `json:"share"`
+	Path   string `json:"path"`
+	Dest   string `json:"dest"` // absolute path of the file to write
+}
+
+// Transfer is a download in progress or finished.
+type Transfer struct {
+	ID     string `json:"id"`
+	Friend string `json:"friend"`
+	Share  string `json:"share"`
+	Path   string `json:"path"`
+	Dest   string `json:"dest"`
+	State  string `json:"state"` // TransferRunning, TransferDone, TransferFailed
+	Bytes  int64  `json:"bytes"`
+	Size   int64  `json:"size"`
+	Error  string `json:"error,omitempty"`
+}
+
+// Transfer states.
+const (
+	TransferRunning = "running"
+	TransferDone    = "done"
+	TransferFailed  = "failed"
+)
+
+// Event is one change pushed on the event stream.
+type Event struct {
+	Type string    `json:"type"` // one of the Event* constants
+	Time time.Time `json:"time"`
+	// Exactly one of these is set, matching Type.
+	Status   *Status   `json:"status,omitempty"`
+	Friend   *Friend   `json:"friend,omitempty"`
+	Join     *Join     `json:"join,omitempty"`
+	Share    *Share    `json:"share,omitempty"`
+	Invite   *Invite   `json:"invite,omitempty"`
+	Transfer *Transfer `json:"transfer,omitempty"`
+}
+
+// Event types.
+const (
+	EventHello    = "hello" // first event on every stream, carries Status
+	EventStatus   = "status"
+	EventFriend   = "friend"
+	EventJoin     = "join"
+	EventShare    = "share"
+	EventInvite   = "invite"
+	EventTransfer = "transfer"
+)
+
+// ErrorBody is how the API reports failures.
+type ErrorBody struct {
+	Error string `json:"error"`
+	// Candidates lists the friends an ambiguous name could mean.
+	Candidates []string `json:"candidates,omitempty"`
+}

@@ -1,0 +1,230 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/porchlight/porchlight/app/api"
+	"github.com/porchlight/porchlight/app/identity"
+	"github.com/porchlight/porchlight/app/store"
+	"github.com/porchlight/porchlight/services/share"
+)
+
+// Status reports the resident's own state (localapi.Core).
+func (a *App) Status(ctx context.Context) api.Status {
+	st := api.Status{
+		ID: a.id.ID(), ShortID: identity.Short(a.id.ID()), Name: a.name(ctx),
+		DataDir: a.cfg.DataDir, State: api.StateDim, Started: a.started, Version: Version,
+		Relays: []api.RelayStatus{},
+	}
+	for _, rs := range a.pool.States() {
+		r := api.RelayStatus{URL: rs.URL, State: "offline", Error: rs.LastError}
+		if rs.Connected {
+			r.State, r.RTTMillis, r.Error = "online", rs.RTT.Milliseconds(), ""
+			st.State = api.StateOn
+		}
+		st.Relays = append(st.Relays, r)
+	}
+	if fs, err := a.store.Friends(ctx); err == nil {
+		st.Friends = len(fs)
+	} else {
+		st.Problems = append(st.Problems, err.Error())
+	}
+	if ss, err := a.store.Folders(ctx); err == nil {
+		st.Shares = len(ss)
+	} else {
+		st.Problems = append(st.Problems, err.Error())
+	}
+	return st
+}
+
+func (a *App) name(ctx context.Context) string {
+	if n, err := a.store.Setting(ctx, "name"); err == nil && n != "" {
+		return n
+	}
+	return "Neighbour " + identity.Short(a.id.ID())
+}
+
+func (a *App) apiFriend(f store.Friend) api.Friend {
+	return api.Friend{ID: f.ID, ShortID: identity.Short(f.ID), Name: f.Name, Relays: f.Relays, Added: f.Added, Link: a.links.path(f.ID)}
+}
+
+// Friends lists the resident's friends (localapi.Core).
+func (a *App) Friends(ctx context.Context) ([]api.Friend, error) {
+	fs, err := a.store.Friends(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Friend, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, a.apiFriend(f))
+	}
+	return out, nil
+}
+
+// resolveFriend finds a friend by ID, name, or a unique prefix of their ID.
+func (a *App) resolveFriend(ctx context.Context, q string) (store.Friend, error) {
+	fs, err := a.store.Friends(ctx)
+	if err != nil {
+		return store.Friend{}, err
+	}
+	lq := strings.ToLower(strings.ReplaceAll(q, "-", ""))
+	var byName, byPrefix []store.Friend
+	for _, f := range fs {
+		if f.ID == lq {
+			return f, nil
+		}
+		if strings.EqualFold(f.Name, q) {
+			byName = append(byName, f)
+		}
+		if len(lq) >= 4 && strings.HasPrefix(f.ID, lq) {
+			byPrefix = append(byPrefix, f)
+		}
+	}
+	matches := byName
+	if len(matches) == 0 {
+		matches = byPrefix
+	}
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		return store.Friend{}, &api.Error{Status: http.StatusNotFound, Message: fmt.Sprintf("no friend called %q (see `porchlight friends`)", q)}
+	}
+	e := &api.Error{Status: http.StatusConflict, Message: fmt.Sprintf("%q could mean %d friends; use a longer ID prefix", q, len(matches))}
+	for _, f := range matches {
+		e.Candidates = append(e.Candidates, f.Name+" ("+f.ID+")")
+	}
+	return store.Friend{}, e
+}
+
+// Shares lists the resident's shared folders (localapi.Core).
+func (a *App) Shares(ctx context.Context) ([]api.Share, error) {
+	fs, err := a.store.Folders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Share, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, apiShare(f))
+	}
+	return out, nil
+}
+
+func apiShare(f share.Folder) api.Share {
+	return api.Share{Name: f.Name, Path: f.Path, Audience: string(f.Audience), Mode: string(f.Mode)}
+}
+
+// AddShare shares a folder with all friends, read-only (localapi.Core).
+func (a *App) AddShare(ctx context.Context, req api.NewShare) (api.Share, error) {
+	name := strings.TrimSpace(req.Name)
+	if name == "" {
+		name = filepath.Base(req.Path)
+	}
+	if name == "" || len(name) > 100 || !utf8.ValidString(name) || strings.ContainsAny(name, "/\\:\x00") || name == "." || name == ".." {
+		return api.Share{}, badRequest("a share name needs 1 to 100 characters, without / \\ or :")
+	}
+	if !filepath.IsAbs(req.Path) {
+		return api.Share{}, badRequest("the folder must be given as an absolute path, not %q", req.Path)
+	}
+	info, err := os.Stat(req.Path)
+	if err != nil {
+		return api.Share{}, badRequest("cannot share %s: %v", req.Path, errors.Unwrap(err))
+	}
+	if !info.IsDir() {
+		return api.Share{}, badRequest("cannot share %s: it is not a folder", req.Path)
+	}
+	f := share.Folder{Name: name, Path: filepath.Clean(req.Path), Audience: share.AudienceAllFriends, Mode: share.ModeReadOnly}
+	if err := a.store.AddShare(ctx, f); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return api.Share{}, &api.Error{Status: http.StatusConflict, Message: fmt.Sprintf("you already share a folder called %q", name)}
+		}
+		return api.Share{}, err
+	}
+	s := apiShare(f)
+	a.bus.Publish(api.Event{Type: api.EventShare, Share: &s})
+	a.publishStatus()
+	return s, nil
+}
+
+// services is what the resident serves to friends over links: every
+// service behind the grant check.
+func (a *App) services() http.Handler {
+	mux := http.NewServeMux()
+	shares := share.NewHandler(a.store, a.mayUseShare, a.log.With("subsystem", "share"))
+	mux.Handle("/share/", http.StripPrefix("/share", shares))
+	return a.requireFriend(mux)
+}
+
+// RemoteShares lists the folders a friend shares with us (localapi.Core).
+func (a *App) RemoteShares(ctx context.Context, friend string) ([]api.RemoteShare, error) {
+	var out []api.RemoteShare
+	return out, a.callFriend(ctx, friend, "/share/shares", &out)
+}
+
+// List reads a folder in a friend's share (localapi.Core).
+func (a *App) List(ctx context.Context, friend, shareName, path string, offset, limit int) (api.Listing, error) {
+	q := url.Values{}
+	q.Set("offset", strconv.Itoa(offset))
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	var l api.Listing
+	return l, a.callFriend(ctx, friend, remoteSharePath(shareName, "list", path)+"?"+q.Encode(), &l)
+}
+
+func remoteSharePath(shareName, verb, path string) string {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return "/share/shares/" + url.PathEscape(shareName) + "/" + verb + "/" + strings.Join(parts, "/")
+}
+
+// callFriend GETs path from a friend's services and decodes the JSON answer.
+func (a *App) callFriend(ctx context.Context, friend, path string, out any) error {
+	f, err := a.resolveFriend(ctx, friend)
+	if err != nil {
+		return err
+	}
+	c, err := a.friendClient(ctx, f)
+	if err != nil {
+		return &api.Error{Status: http.StatusBadGateway, Message: err.Error()}
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://peer"+path, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return &api.Error{Status: http.StatusBadGateway, Message: fmt.Sprintf("ask %s: %v", f.Name, err)}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return remoteError(f.Name, resp)
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(out); err != nil {
+		return fmt.Errorf("read answer from %s: %w", f.Name, err)
+	}
+	return nil
+}
+
+// remoteError turns a friend's error answer into one for the resident.
+func remoteError(friendName string, resp *http.Response) error {
+	var eb api.ErrorBody
+	json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&eb)
+	if eb.Error == "" {
+		eb.Error = resp.Status
+	}
+	return &api.Error{Status: resp.StatusCode, Message: friendName + ": " + eb.Error}
+}

@@ -1,0 +1,84 @@
+package link
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"slices"
+	"time"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/transport/v4"
+	"github.com/pion/transport/v4/stdnet"
+	"github.com/pion/webrtc/v4"
+)
+
+// SCTP and ICE tuning.
+const (
+	// sctpReceiveBuffer is how much the peer may send before we read it.
+	sctpReceiveBuffer = 8 << 20
+
+	// ICE declares a link disconnected after iceDisconnectedTimeout without
+	// traffic, and failed (which ends the link) after iceFailedTimeout more.
+	iceDisconnectedTimeout = 5 * time.Second
+	iceFailedTimeout       = 15 * time.Second
+	iceKeepAlive           = 2 * time.Second
+
+	// udpSocketBuffer is the kernel buffer asked for on each ICE socket
+	// (Linux caps it at net.core.rmem_max). The default (~200 KiB) drops
+	// bursts, and SCTP reads every drop as congestion.
+	udpSocketBuffer = 4 << 20
+)
+
+// newAPI returns a pion API configured for links: detached data channels,
+// no pion mDNS, ICE limited to cfg.Interfaces, large SCTP buffers.
+func newAPI(cfg Config, log *slog.Logger) (*webrtc.API, error) {
+	network, err := stdnet.NewNet()
+	if err != nil {
+		return nil, fmt.Errorf("list network interfaces: %w", err)
+	}
+	var s webrtc.SettingEngine
+	s.SetNet(bigBufferNet{network})
+	s.LoggerFactory = pionLogs{log: log}
+	s.DetachDataChannels()
+	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	s.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
+	if len(cfg.Interfaces) > 0 {
+		allowed := slices.Clone(cfg.Interfaces)
+		s.SetInterfaceFilter(func(name string) bool { return slices.Contains(allowed, name) })
+		s.SetIncludeLoopbackCandidate(slices.ContainsFunc(allowed, isLoopback))
+	}
+	s.SetICETimeouts(iceDisconnectedTimeout, iceFailedTimeout, iceKeepAlive)
+	s.SetSCTPMaxReceiveBufferSize(sctpReceiveBuffer)
+	s.SetSCTPMaxMessageSize(maxMessageSize)
+	if cfg.adjustSettings != nil {
+		cfg.adjustSettings(&s)
+	}
+	return webrtc.NewAPI(webrtc.WithSettingEngine(s)), nil
+}
+
+// bigBufferNet is the host's network, with larger buffers on UDP sockets.
+type bigBufferNet struct {
+	*stdnet.Net
+}
+
+func (n bigBufferNet) ListenUDP(network string, addr *net.UDPAddr) (transport.UDPConn, error) {
+	conn, err := n.Net.ListenUDP(network, addr)
+	if err != nil {
+		return nil, err
+	}
+	// Best effort: a smaller buffer is slower, not wrong.
+	_ = conn.SetReadBuffer(udpSocketBuffer)
+	_ = conn.SetWriteBuffer(udpSocketBuffer)
+	return conn, nil
+}
+
+// isLoopback reports whether the interface called name is a loopback
+// interface ("lo" on Linux, "lo0" elsewhere).
+func isLoopback(name string) bool {
+	if name == "lo" {
+		return true
+	}
+	iface, err := net.InterfaceByName(name)
+	return err == nil && iface.Flags&net.FlagLoopback != 0
+}

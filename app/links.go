@@ -1,0 +1,294 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/porchlight/porchlight/app/envelope"
+	"github.com/porchlight/porchlight/app/link"
+	"github.com/porchlight/porchlight/app/store"
+	"github.com/porchlight/porchlight/services/peer"
+)
+
+// Envelope types of link signaling between friends.
+const (
+	msgOffer  = "offer"
+	msgAnswer = "answer"
+)
+
+// signalTTL bounds how long an offer or answer stays valid.
+const signalTTL = time.Minute
+
+// dialTimeout bounds one attempt to reach a friend.
+const dialTimeout = 30 * time.Second
+
+type signal struct {
+	Session string `json:"session"`
+	SDP     string `json:"sdp"`
+}
+
+// dial is one attempt to link to a friend; waiters share its outcome.
+type dial struct {
+	done chan struct{}
+	link *link.Link
+	err  error
+}
+
+// links keeps at most one live link per friend, dialling on demand through
+// relay signaling and answering friends' offers.
+type links struct {
+	app *App
+
+	mu       sync.Mutex
+	live     map[string]*link.Link // friend ID → link
+	dialing  map[string]*dial      // friend ID → attempt under way
+	answers  map[string]chan string
+	answered map[string]string // session → our answer, for retried offers
+}
+
+func newLinks(a *App) *links {
+	return &links{app: a, live: map[string]*link.Link{}, dialing: map[string]*dial{}, answers: map[string]chan string{}, answered: map[string]string{}}
+}
+
+// path reports how the resident is linked to a friend right now.
+func (l *links) path(friendID string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if lk, ok := l.live[friendID]; ok {
+		return lk.Path()
+	}
+	return "none"
+}
+
+// get returns a live link to f, dialling if there is none.
+func (l *links) get(ctx context.Context, f store.Friend) (*link.Link, error) {
+	l.mu.Lock()
+	if lk, ok := l.live[f.ID]; ok {
+		select {
+		case <-lk.Done():
+			delete(l.live, f.ID)
+		default:
+			l.mu.Unlock()
+			return lk, nil
+		}
+	}
+	d, ok := l.dialing[f.ID]
+	if !ok {
+		d = &dial{done: make(chan struct{})}
+		l.dialing[f.ID] = d
+		go l.dial(f, d)
+	}
+	l.mu.Unlock()
+	select {
+	case <-d.done:
+		return d.link, d.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("link to %s: %w", f.Name, ctx.Err())
+	}
+}
+
+func (l *links) dial(f store.Friend, d *dial) {
+	ctx, cancel := context.WithTimeout(l.app.runCtx(), dialTimeout)
+	defer cancel()
+	lk, err := l.offer(ctx, f)
+	if err != nil {
+		err = fmt.Errorf("link to %s: %w (they may be offline or asleep)", f.Name, err)
+		l.resolve(f.ID, nil, err)
+		return
+	}
+	l.adopt(f, lk)
+}
+
+func (l *links) offer(ctx context.Context, f store.Friend) (*link.Link, error) {
+	pending, sdp, err := link.Offer(ctx, l.app.linkConfig())
+	if err != nil {
+		return nil, err
+	}
+	session := newSession()
+	ch := make(chan string, 1)
+	l.mu.Lock()
+	l.answers[session] = ch
+	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		delete(l.answers, session)
+		l.mu.Unlock()
+	}()
+	// Resend the offer until answered: a relay may drop it, or the friend
+	// may be reconnecting to their relay.
+	retry := time.NewTicker(3 * time.Second)
+	defer retry.Stop()
+	for {
+		if err := l.app.sendToFriend(ctx, f, msgOffer, signal{Session: session, SDP: sdp}); err != nil {
+			l.app.log.Debug("offer not sent", "friend", f.ID, "err", err)
+		}
+		select {
+		case answer := <-ch:
+			lk, err := pending.Complete(ctx, answer)
+			if err != nil {
+				pending.Close()
+				return nil, err
+			}
+			return lk, nil
+		case <-retry.C:
+		case <-ctx.Done():
+			pending.Close()
+			return nil, errors.New("no answer")
+		}
+	}
+}
+
+// adopt makes lk the link to f, serving the resident's services to them
+// and waking anyone waiting for a link.
+func (l *links) adopt(f store.Friend, lk *link.Link) {
+	l.mu.Lock()
+	if old, ok := l.live[f.ID]; ok && old != lk {
+		old.Close()
+	}
+	l.live[f.ID] = lk
+	l.mu.Unlock()
+	l.resolve(f.ID, lk, nil)
+
+	base := peer.WithIdentity(l.app.runCtx(), peer.Identity{ID: f.ID, Name: f.Name})
+	go lk.Serve(base, l.app.services())
+	go func() {
+		<-lk.Done()
+		l.mu.Lock()
+		if l.live[f.ID] == lk {
+			delete(l.live, f.ID)
+		}
+		l.mu.Unlock()
+		l.app.publishFriend(context.Background(), f)
+	}()
+	l.app.log.Info("linked", "friend", f.ID, "path", lk.Path())
+	l.app.publishFriend(context.Background(), f)
+}
+
+func (l *links) resolve(friendID string, lk *link.Link, err error) {
+	l.mu.Lock()
+	d, ok := l.dialing[friendID]
+	delete(l.dialing, friendID)
+	l.mu.Unlock()
+	if ok {
+		d.link, d.err = lk, err
+		close(d.done)
+	}
+}
+
+// handleOffer answers a friend's offer. When both sides dial at once, the
+// side with the lower ID keeps its own outgoing attempt.
+func (l *links) handleOffer(f store.Friend, s signal) {
+	l.mu.Lock()
+	if prev, ok := l.answered[s.Session]; ok {
+		l.mu.Unlock()
+		l.app.sendToFriend(l.app.runCtx(), f, msgAnswer, signal{Session: s.Session, SDP: prev})
+		return
+	}
+	if _, dialing := l.dialing[f.ID]; dialing && l.app.id.ID() < f.ID {
+		l.mu.Unlock()
+		return
+	}
+	l.answered[s.Session] = "" // claimed; filled in below
+	l.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(l.app.runCtx(), dialTimeout)
+	defer cancel()
+	lk, answer, err := link.Answer(ctx, l.app.linkConfig(), s.SDP)
+	if err != nil {
+		l.app.log.Warn("answer offer", "friend", f.ID, "err", err)
+		return
+	}
+	l.mu.Lock()
+	l.answered[s.Session] = answer
+	l.mu.Unlock()
+	time.AfterFunc(2*signalTTL, func() {
+		l.mu.Lock()
+		delete(l.answered, s.Session)
+		l.mu.Unlock()
+	})
+	if err := l.app.sendToFriend(ctx, f, msgAnswer, signal{Session: s.Session, SDP: answer}); err != nil {
+		l.app.log.Warn("send answer", "friend", f.ID, "err", err)
+	}
+	if err := lk.Ready(ctx); err != nil {
+		l.app.log.Warn("link not ready", "friend", f.ID, "err", err)
+		lk.Close()
+		return
+	}
+	l.adopt(f, lk)
+}
+
+func (l *links) handleAnswer(s signal) {
+	l.mu.Lock()
+	ch, ok := l.answers[s.Session]
+	l.mu.Unlock()
+	if ok {
+		select {
+		case ch <- s.SDP:
+		default:
+		}
+	}
+}
+
+func (l *links) closeAll() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for id, lk := range l.live {
+		lk.Close()
+		delete(l.live, id)
+	}
+}
+
+func newSession() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// sendToFriend seals body to f and sends it to their inbox on every relay.
+func (a *App) sendToFriend(ctx context.Context, f store.Friend, typ string, body any) error {
+	sealed, err := envelope.Seal(a.id, f.Keys, typ, body, signalTTL)
+	if err != nil {
+		return err
+	}
+	return a.pool.Send(ctx, inboxAddress(f.Secret, f.ID), sealed)
+}
+
+// handleFriendMessage dispatches an envelope from a friend's inbox address;
+// it must be signed by that friend's key.
+func (a *App) handleFriendMessage(ctx context.Context, friendID string, m *envelope.Message) {
+	if m.From.ID() != friendID {
+		a.log.Warn("refused envelope signed by someone other than the friend", "friend", friendID)
+		return
+	}
+	f, err := a.store.Friend(ctx, friendID)
+	if err != nil {
+		return
+	}
+	var s signal
+	if err := json.Unmarshal(m.Body, &s); err != nil || s.Session == "" {
+		a.log.Warn("refused malformed signal", "friend", friendID)
+		return
+	}
+	switch m.Type {
+	case msgOffer:
+		go a.links.handleOffer(f, s)
+	case msgAnswer:
+		a.links.handleAnswer(s)
+	}
+}
+
+// friendClient is an HTTP client whose requests reach f's services.
+func (a *App) friendClient(ctx context.Context, f store.Friend) (*http.Client, error) {
+	lk, err := a.links.get(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return lk.Client(), nil
+}

@@ -1,0 +1,184 @@
+// Package localapi serves the core's local API: HTTP and JSON over the Unix
+// socket in the data dir, plus an event stream. The tray, the window, the CLI
+// and the tests are all its clients (see app/api for the types and the Go
+// client). It refuses any request that carries Origin or Referer, so a web
+// page cannot drive it.
+package localapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/porchlight/porchlight/app/api"
+)
+
+// Core is what the local API needs from the running core.
+type Core interface {
+	Status(ctx context.Context) api.Status
+	CreateInvite(ctx context.Context, req api.NewInvite) (api.Invite, error)
+	Invites(ctx context.Context) ([]api.Invite, error)
+	InspectInvite(ctx context.Context, link string) (api.InviteInfo, error)
+	Accept(ctx context.Context, link string) (api.Join, error)
+	Joins(ctx context.Context) ([]api.Join, error)
+	Friends(ctx context.Context) ([]api.Friend, error)
+	Shares(ctx context.Context) ([]api.Share, error)
+	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
+	RemoteShares(ctx context.Context, friend string) ([]api.RemoteShare, error)
+	List(ctx context.Context, friend, share, path string, offset, limit int) (api.Listing, error)
+	StartTransfer(ctx context.Context, req api.NewTransfer) (api.Transfer, error)
+	Transfer(id string) (api.Transfer, error)
+	Transfers() []api.Transfer
+	Subscribe() (<-chan api.Event, func())
+}
+
+// maxBody bounds request bodies.
+const maxBody = 1 << 20
+
+// keepAlive is how often an idle event stream gets a blank line, so clients
+// notice a dead core.
+const keepAlive = 15 * time.Second
+
+type server struct {
+	core Core
+	log  *slog.Logger
+}
+
+// New returns the local API handler for core.
+func New(core Core, logger *slog.Logger) http.Handler {
+	s := &server{core: core, log: logger}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/status", func(w http.ResponseWriter, r *http.Request) { reply(w, s.core.Status(r.Context()), nil) })
+	mux.HandleFunc("GET /v1/events", s.events)
+	mux.HandleFunc("POST /v1/invites", func(w http.ResponseWriter, r *http.Request) {
+		var req api.NewInvite
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.CreateInvite(r.Context(), req))
+		}
+	})
+	mux.HandleFunc("GET /v1/invites", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Invites(r.Context())) })
+	mux.HandleFunc("POST /v1/invites/inspect", func(w http.ResponseWriter, r *http.Request) {
+		var req api.LinkRequest
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.InspectInvite(r.Context(), req.Link))
+		}
+	})
+	mux.HandleFunc("POST /v1/joins", func(w http.ResponseWriter, r *http.Request) {
+		var req api.LinkRequest
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.Accept(r.Context(), req.Link))
+		}
+	})
+	mux.HandleFunc("GET /v1/joins", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Joins(r.Context())) })
+	mux.HandleFunc("GET /v1/friends", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Friends(r.Context())) })
+	mux.HandleFunc("GET /v1/shares", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Shares(r.Context())) })
+	mux.HandleFunc("POST /v1/shares", func(w http.ResponseWriter, r *http.Request) {
+		var req api.NewShare
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.AddShare(r.Context(), req))
+		}
+	})
+	mux.HandleFunc("GET /v1/remote/{friend}/shares", func(w http.ResponseWriter, r *http.Request) {
+		replyTo(w)(s.core.RemoteShares(r.Context(), r.PathValue("friend")))
+	})
+	mux.HandleFunc("GET /v1/remote/{friend}/list/{share}/{path...}", func(w http.ResponseWriter, r *http.Request) {
+		offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		replyTo(w)(s.core.List(r.Context(), r.PathValue("friend"), r.PathValue("share"), r.PathValue("path"), offset, limit))
+	})
+	mux.HandleFunc("POST /v1/transfers", func(w http.ResponseWriter, r *http.Request) {
+		var req api.NewTransfer
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.StartTransfer(r.Context(), req))
+		}
+	})
+	mux.HandleFunc("GET /v1/transfers", func(w http.ResponseWriter, r *http.Request) { reply(w, s.core.Transfers(), nil) })
+	mux.HandleFunc("GET /v1/transfers/{id}", func(w http.ResponseWriter, r *http.Request) {
+		replyTo(w)(s.core.Transfer(r.PathValue("id")))
+	})
+	return refuseBrowsers(mux)
+}
+
+// refuseBrowsers turns away requests a web browser would make on a page's
+// behalf.
+func refuseBrowsers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Origin") != "" || r.Header.Get("Referer") != "" {
+			writeError(w, &api.Error{Status: http.StatusForbidden, Message: "the local API does not answer web pages"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// replyTo answers with a core call's result: replyTo(w)(core.X(...)).
+func replyTo(w http.ResponseWriter) func(any, error) {
+	return func(v any, err error) { reply(w, v, err) }
+}
+
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeError(w, &api.Error{Status: http.StatusBadRequest, Message: "bad request body: " + err.Error()})
+		return false
+	}
+	return true
+}
+
+func reply(w http.ResponseWriter, v any, err error) {
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, err error) {
+	status, body := http.StatusInternalServerError, api.ErrorBody{Error: err.Error()}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		status, body.Candidates = ae.Status, ae.Candidates
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(body)
+}
+
+// events streams the core's events as JSON lines, starting with a hello
+// that carries the current status.
+func (s *server) events(w http.ResponseWriter, r *http.Request) {
+	ch, cancel := s.core.Subscribe()
+	defer cancel()
+	rc := http.NewResponseController(w)
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	enc := json.NewEncoder(w)
+	st := s.core.Status(r.Context())
+	if enc.Encode(api.Event{Type: api.EventHello, Time: time.Now(), Status: &st}) != nil || rc.Flush() != nil {
+		return
+	}
+	tick := time.NewTicker(keepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case ev, ok := <-ch:
+			if !ok {
+				return // fell behind: the client reconnects and rereads state
+			}
+			if enc.Encode(ev) != nil || rc.Flush() != nil {
+				return
+			}
+		case <-tick.C:
+			if _, err := w.Write([]byte("\n")); err != nil || rc.Flush() != nil {
+				return
+			}
+		}
+	}
+}

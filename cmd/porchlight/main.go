@@ -1,0 +1,23 @@
+// Command porchlight is the resident's app: with no verb it runs the core
+// (and, on a desktop, the tray); `porchlight daemon` runs the core headless;
+// every other verb is a CLI client of the running core's local API.
+package main
+
+import (
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/porchlight/porchlight/ui/cli"
+)
+
+func main() {
+	args := os.Args[1:]
+	if len(args) > 0 && cli.IsVerb(args[0]) || len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+		os.Exit(cli.Main(args, &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Interactive: term.IsTerminal(int(os.Stderr.Fd()))}))
+	}
+	if len(args) > 0 && args[0] == "daemon" {
+		os.Exit(runDaemon(args[1:]))
+	}
+	os.Exit(runDaemon(args))
+}

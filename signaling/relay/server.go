@@ -1,0 +1,368 @@
+// Package relay is the Porchlight signaling relay: an http.Handler that logs
+// clients in by their Ed25519 keys, forwards sealed envelopes to the
+// subscribers of an address, and keeps them in a small bounded mailbox until
+// a subscriber acknowledges them. The protocol is in package wire.
+//
+// The relay knows keys and addresses, never who owns an address nor what an
+// envelope says; its logs hold neither payloads nor addresses.
+package relay
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/porchlight/porchlight/signaling/wire"
+)
+
+// Config sets the relay's URLs and limits. Zero limits take the defaults in
+// brackets.
+type Config struct {
+	// PublicURLs are the URLs clients dial, in any form CanonicalURL
+	// accepts; logins must be bound to one of them. If empty, the relay
+	// uses ws://ListenAddr/v1/ws.
+	PublicURLs []string
+	ListenAddr string
+
+	MaxSubscriptions  int           // per connection [256]
+	MessagesPerSecond float64       // send frames per key, sustained [10]
+	MessageBurst      int           // send frames per key, in a burst [50]
+	HandshakeTimeout  time.Duration // from upgrade to login [10s]
+	IdleTimeout       time.Duration // without a frame from the client [60s]
+	WriteTimeout      time.Duration // for one frame to the client [10s]
+	SendQueue         int           // frames queued to a client before it is dropped [64]
+
+	MailboxEnvelopes  int           // per address [64]
+	MailboxBytes      int           // payload bytes per address [256 KiB]
+	MailboxMaxAge     time.Duration // [7 days]
+	MailboxTotalBytes int           // payload bytes over all addresses [64 MiB]
+}
+
+func (c Config) withDefaults() Config {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.MaxSubscriptions, 256)
+	if c.MessagesPerSecond <= 0 {
+		c.MessagesPerSecond = 10
+	}
+	def(&c.MessageBurst, 50)
+	defDur(&c.HandshakeTimeout, 10*time.Second)
+	defDur(&c.IdleTimeout, 60*time.Second)
+	defDur(&c.WriteTimeout, 10*time.Second)
+	def(&c.SendQueue, 64)
+	def(&c.MailboxEnvelopes, 64)
+	def(&c.MailboxBytes, 256<<10)
+	defDur(&c.MailboxMaxAge, 7*24*time.Hour)
+	def(&c.MailboxTotalBytes, 64<<20)
+	return c
+}
+
+// Server is the relay. Create it with New.
+type Server struct {
+	cfg  Config
+	urls []string // canonical public URLs
+	log  *slog.Logger
+	mux  *http.ServeMux
+	wg   sync.WaitGroup // one per connection
+
+	mu       sync.Mutex
+	closed   bool
+	conns    map[*conn]struct{}
+	subs     map[wire.Address]map[*conn]struct{}
+	limiters map[string]*keyLimiter // by key, shared by its connections
+	mail     *mailboxes
+}
+
+type keyLimiter struct {
+	*rate.Limiter
+	conns int
+}
+
+// Stats is a snapshot of what the relay holds.
+type Stats struct {
+	Connections      int // logged in or logging in
+	Subscriptions    int // over all connections
+	MailboxEnvelopes int
+	MailboxBytes     int // payload bytes
+}
+
+// New returns a relay serving wire.Path (and the paths of other versions, to
+// tell their clients to upgrade) and GET /healthz.
+func New(cfg Config, logger *slog.Logger) *Server {
+	cfg = cfg.withDefaults()
+	s := &Server{
+		cfg:      cfg,
+		log:      logger,
+		mux:      http.NewServeMux(),
+		conns:    make(map[*conn]struct{}),
+		subs:     make(map[wire.Address]map[*conn]struct{}),
+		limiters: make(map[string]*keyLimiter),
+		mail: newMailboxes(mailboxLimits{
+			envelopes:  cfg.MailboxEnvelopes,
+			bytes:      cfg.MailboxBytes,
+			maxAge:     cfg.MailboxMaxAge,
+			totalBytes: cfg.MailboxTotalBytes,
+		}),
+	}
+	raw := cfg.PublicURLs
+	if len(raw) == 0 && cfg.ListenAddr != "" {
+		raw = []string{"ws://" + cfg.ListenAddr + wire.Path}
+	}
+	for _, r := range raw {
+		u, err := wire.CanonicalURL(r)
+		if err != nil {
+			logger.Error("ignoring public url", "err", err)
+			continue
+		}
+		s.urls = append(s.urls, u)
+	}
+	if len(s.urls) == 0 {
+		logger.Error("relay has no public url: every login will be refused")
+	}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprint(w, "ok")
+	})
+	s.mux.HandleFunc("GET /{version}/ws", s.serveWebSocket)
+	return s
+}
+
+// URLs returns the canonical public URLs that logins are bound to.
+func (s *Server) URLs() []string { return slices.Clone(s.urls) }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// Close tells every client that the relay is going away, and returns once
+// their connections are closed. The mailboxes are lost.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	conns := slices.Collect(maps.Keys(s.conns))
+	s.mu.Unlock()
+	for _, c := range conns {
+		go c.ws.Close(websocket.StatusGoingAway, "relay shutting down")
+	}
+	s.wg.Wait()
+	return nil
+}
+
+// Stats returns what the relay holds now.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := Stats{Connections: len(s.conns)}
+	for _, subs := range s.subs {
+		st.Subscriptions += len(subs)
+	}
+	st.MailboxEnvelopes, st.MailboxBytes = s.mail.len()
+	return st
+}
+
+func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
+	version, err := strconv.Atoi(strings.TrimPrefix(r.PathValue("version"), "v"))
+	if err != nil || !strings.HasPrefix(r.PathValue("version"), "v") {
+		http.NotFound(w, r)
+		return
+	}
+	if len(s.urls) == 0 {
+		http.Error(w, "relay has no public url", http.StatusServiceUnavailable)
+		return
+	}
+	ws, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		s.log.Debug("refused websocket upgrade", "err", err)
+		return
+	}
+	c := newConn(s, ws, r)
+	if !s.track(c) {
+		ws.Close(websocket.StatusGoingAway, "relay shutting down")
+		return
+	}
+	defer s.untrack(c)
+	if version != wire.Version {
+		c.fail(&wire.Error{Code: wire.CodeVersionUnsupported, Message: upgradeHint(version)})
+		return
+	}
+	c.serve()
+}
+
+// upgradeHint tells a client of another protocol version who must upgrade.
+func upgradeHint(clientVersion int) string {
+	if clientVersion < wire.Version {
+		return fmt.Sprintf("this relay speaks protocol v%d, your client v%d: upgrade Porchlight", wire.Version, clientVersion)
+	}
+	return fmt.Sprintf("this relay speaks protocol v%d only, your client v%d: the relay needs an upgrade, or use another relay", wire.Version, clientVersion)
+}
+
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) untrack(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	for a := range c.subs {
+		s.removeSub(c, a)
+	}
+	if l := s.limiters[c.key]; c.limit != nil && l != nil {
+		if l.conns--; l.conns == 0 {
+			delete(s.limiters, c.key)
+		}
+	}
+	s.mu.Unlock()
+	c.cancel(errClosed)
+	s.wg.Done()
+}
+
+// loggedIn gives c the rate limiter of its key.
+func (s *Server) loggedIn(c *conn, key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.limiters[key]
+	if l == nil {
+		l = &keyLimiter{Limiter: rate.NewLimiter(rate.Limit(s.cfg.MessagesPerSecond), s.cfg.MessageBurst)}
+		s.limiters[key] = l
+	}
+	l.conns++
+	c.key, c.limit = key, l.Limiter
+}
+
+// subscribe adds subscriptions up to the limit and queues the envelopes
+// waiting for them.
+func (s *Server) subscribe(c *conn, addrs []wire.Address) {
+	var waiting []*envelope
+	refused := 0
+	now := time.Now()
+	s.mu.Lock()
+	for _, a := range addrs {
+		if _, ok := c.subs[a]; ok {
+			continue
+		}
+		if len(c.subs) >= s.cfg.MaxSubscriptions {
+			refused++
+			continue
+		}
+		c.subs[a] = struct{}{}
+		if s.subs[a] == nil {
+			s.subs[a] = make(map[*conn]struct{})
+		}
+		s.subs[a][c] = struct{}{}
+		for _, e := range s.mail.pending(a, now) {
+			if e.from != c.key {
+				waiting = append(waiting, e)
+			}
+		}
+	}
+	s.mu.Unlock()
+	if refused > 0 {
+		c.reply(errorFrame("", &wire.Error{Code: wire.CodeTooManySubscriptions, Message: fmt.Sprintf(
+			"%d addresses refused: at most %d subscriptions per connection", refused, s.cfg.MaxSubscriptions)}))
+	}
+	c.flush(waiting)
+}
+
+func (s *Server) unsubscribe(c *conn, addrs []wire.Address) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range addrs {
+		s.removeSub(c, a)
+	}
+}
+
+func (s *Server) removeSub(c *conn, a wire.Address) {
+	delete(c.subs, a)
+	if subs := s.subs[a]; subs != nil {
+		delete(subs, c)
+		if len(subs) == 0 {
+			delete(s.subs, a)
+		}
+	}
+}
+
+// send stores an envelope and forwards it to the address's subscribers
+// other than the sender's key. Storing and forwarding happen under one lock
+// with subscribe, so a subscriber gets each envelope either forwarded or
+// from the mailbox.
+func (s *Server) send(c *conn, f wire.Frame) {
+	if !c.limit.Allow() {
+		c.reply(errorFrame(f.ID, &wire.Error{Code: wire.CodeRateLimited, Message: fmt.Sprintf(
+			"over %g messages per second", s.cfg.MessagesPerSecond)}))
+		return
+	}
+	frame, err := wire.EncodeFrame(wire.Frame{Type: wire.TypeDeliver, ID: f.ID, To: f.To, Payload: f.Payload})
+	if err != nil {
+		c.reply(errorFrame(f.ID, err))
+		return
+	}
+	e := &envelope{to: f.To, id: f.ID, from: c.key, frame: frame, size: len(f.Payload)}
+	s.mu.Lock()
+	stored, err := s.mail.put(e, time.Now())
+	if stored {
+		for sub := range s.subs[f.To] {
+			if sub.key != c.key {
+				sub.enqueue(outgoing{frame: frame})
+			}
+		}
+	}
+	s.mu.Unlock()
+	if err != nil {
+		c.reply(errorFrame(f.ID, err))
+		return
+	}
+	c.reply(wire.Frame{Type: wire.TypeAccepted, ID: f.ID})
+}
+
+// ack drops an envelope from a mailbox the connection subscribes to.
+func (s *Server) ack(c *conn, f wire.Frame) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := c.subs[f.To]; ok {
+		s.mail.ack(f.To, f.ID)
+	}
+}
+
+// verifyLogin reports whether sig signs the login message of one of the
+// relay's URLs.
+func (s *Server) verifyLogin(pub, sig, nonce []byte) bool {
+	for _, u := range s.urls {
+		if ed25519.Verify(pub, wire.LoginMessage(u, wire.Version, nonce), sig) {
+			return true
+		}
+	}
+	return false
+}
+
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,303 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/porchlight/porchlight/app/api"
+)
+
+func runStatus(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if wantJSON(fs) {
+		return printJSON(e.Stdout, st)
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s (%s)\tporch light %s\n", st.Name, st.ShortID, st.State)
+	fmt.Fprintf(tw, "ID\t%s\n", st.ID)
+	fmt.Fprintf(tw, "Data\t%s\n", st.DataDir)
+	if len(st.Relays) == 0 {
+		fmt.Fprintf(tw, "Relays\tnone (only neighbours on this network can reach you)\n")
+	}
+	for i, r := range st.Relays {
+		label := ""
+		if i == 0 {
+			label = "Relays"
+		}
+		detail := r.State
+		if r.State == "online" {
+			detail += fmt.Sprintf(", %d ms", r.RTTMillis)
+		} else if r.Error != "" {
+			detail += ": " + r.Error
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", label, r.URL, detail)
+	}
+	fmt.Fprintf(tw, "Friends\t%d\n", st.Friends)
+	fmt.Fprintf(tw, "Shares\t%d\n", st.Shares)
+	for _, p := range st.Problems {
+		fmt.Fprintf(tw, "Problem\t%s\n", p)
+	}
+	return tw.Flush()
+}
+
+func inviteFlags(fs *flag.FlagSet) {
+	fs.String("label", "", "a note to remember who the invite is for")
+	fs.Duration("expires", 7*24*time.Hour, "how long the invite stays valid")
+	fs.Int("uses", 1, "how many people may use it")
+}
+
+func runInvite(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	if len(args) > 0 {
+		return usagef("invite takes no arguments")
+	}
+	uses := fs.Lookup("uses").Value.(flag.Getter).Get().(int)
+	inv, err := c.CreateInvite(ctx, api.NewInvite{
+		Label:     fs.Lookup("label").Value.String(),
+		ExpiresIn: fs.Lookup("expires").Value.String(),
+		MaxUses:   uses,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.Stdout, inv.Link)
+	return nil
+}
+
+func acceptFlags(fs *flag.FlagSet) {
+	fs.Duration("wait", 30*time.Second, "how long to wait for the inviter to answer")
+}
+
+func runAccept(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	if len(args) != 1 {
+		return usagef("accept needs the invite link (usage: porchlight accept [--wait 30s] LINK)")
+	}
+	info, err := c.InspectInvite(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	j, err := c.Accept(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	wait := fs.Lookup("wait").Value.(flag.Getter).Get().(time.Duration)
+	deadline := time.Now().Add(wait)
+	for j.State == "waiting" && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		joins, err := c.Joins(ctx)
+		if err != nil {
+			return err
+		}
+		for _, x := range joins {
+			if x.InviteID == j.InviteID {
+				j = x
+			}
+		}
+	}
+	switch j.State {
+	case "done":
+		fmt.Fprintf(e.Stdout, "You and %s (%s) are now friends.\n", info.InviterName, info.ShortID)
+		return nil
+	case "refused":
+		return errors.New(j.Error)
+	}
+	fmt.Fprintf(e.Stdout, "Waiting for %s to come online; the friendship completes by itself when they do.\n", info.InviterName)
+	return nil
+}
+
+func runFriends(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	fr, err := c.Friends(ctx)
+	if err != nil {
+		return err
+	}
+	if wantJSON(fs) {
+		return printJSON(e.Stdout, fr)
+	}
+	if len(fr) == 0 {
+		fmt.Fprintln(e.Stdout, "No friends yet: `porchlight invite` makes a link to send one.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tID\tLINK\tSINCE")
+	for _, f := range fr {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Name, f.ShortID, f.Link, f.Added.Format("2006-01-02"))
+	}
+	return tw.Flush()
+}
+
+func shareFlags(fs *flag.FlagSet) {
+	fs.String("name", "", "the name friends see (default: the folder's name)")
+}
+
+func runShare(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	if len(args) != 2 || args[0] != "add" {
+		return usagef("usage: porchlight share add --name NAME DIR")
+	}
+	dir, err := filepath.Abs(args[1])
+	if err != nil {
+		return err
+	}
+	s, err := c.AddShare(ctx, api.NewShare{Name: fs.Lookup("name").Value.String(), Path: dir})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Sharing %s as %q with all friends, read-only.\n", s.Path, s.Name)
+	return nil
+}
+
+func runShares(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	ss, err := c.Shares(ctx)
+	if err != nil {
+		return err
+	}
+	if wantJSON(fs) {
+		return printJSON(e.Stdout, ss)
+	}
+	if len(ss) == 0 {
+		fmt.Fprintln(e.Stdout, "You share nothing yet: `porchlight share add --name NAME DIR` shares a folder.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tWHO\tMODE\tFOLDER")
+	for _, s := range ss {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Audience, s.Mode, s.Path)
+	}
+	return tw.Flush()
+}
+
+// remotePath splits FRIEND:/SHARE/PATH.
+func remotePath(arg string) (friend, share, path string, err error) {
+	friend, rest, ok := strings.Cut(arg, ":")
+	if !ok || friend == "" {
+		return "", "", "", usagef("%q is not FRIEND:/SHARE/PATH", arg)
+	}
+	rest = strings.TrimPrefix(rest, "/")
+	share, path, _ = strings.Cut(rest, "/")
+	return friend, share, path, nil
+}
+
+func runLs(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	if len(args) != 1 {
+		return usagef("usage: porchlight ls [--json] FRIEND:/SHARE/PATH")
+	}
+	friend, share, path, err := remotePath(args[0])
+	if err != nil {
+		return err
+	}
+	if share == "" {
+		ss, err := c.RemoteShares(ctx, friend)
+		if err != nil {
+			return err
+		}
+		if wantJSON(fs) {
+			return printJSON(e.Stdout, ss)
+		}
+		for _, s := range ss {
+			fmt.Fprintf(e.Stdout, "%s/\t%s\n", s.Name, s.Mode)
+		}
+		return nil
+	}
+	var all api.Listing
+	for offset := 0; ; {
+		page, err := c.List(ctx, friend, share, path, offset, 5000)
+		if err != nil {
+			return err
+		}
+		all.Path, all.Total = page.Path, page.Total
+		all.Entries = append(all.Entries, page.Entries...)
+		if page.NextOffset <= offset {
+			break
+		}
+		offset = page.NextOffset
+	}
+	if wantJSON(fs) {
+		return printJSON(e.Stdout, all)
+	}
+	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	for _, en := range all.Entries {
+		name, size := en.Name, humanSize(en.Size)
+		if en.Dir {
+			name, size = name+"/", "-"
+		}
+		fmt.Fprintf(tw, "%s\t  %s\t  %s\n", size, en.Modified.Local().Format("2006-01-02 15:04"), name)
+	}
+	return tw.Flush()
+}
+
+func runGet(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	if len(args) != 2 {
+		return usagef("usage: porchlight get FRIEND:/SHARE/PATH DEST")
+	}
+	friend, share, path, err := remotePath(args[0])
+	if err != nil {
+		return err
+	}
+	dest, err := filepath.Abs(args[1])
+	if err != nil {
+		return err
+	}
+	if info, err := os.Stat(dest); err == nil && info.IsDir() {
+		dest = filepath.Join(dest, filepath.Base(path))
+	}
+	t, err := c.StartTransfer(ctx, api.NewTransfer{Friend: friend, Share: share, Path: path, Dest: dest})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	for t.State == api.TransferRunning {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("stopped watching; the download goes on in Porchlight (%s)", t.ID)
+		case <-time.After(200 * time.Millisecond):
+		}
+		if t, err = c.Transfer(ctx, t.ID); err != nil {
+			return err
+		}
+		if e.Interactive {
+			fmt.Fprintf(e.Stderr, "\r%s", progressLine(t, time.Since(start)))
+		}
+	}
+	if e.Interactive {
+		fmt.Fprintln(e.Stderr)
+	}
+	if t.State == api.TransferFailed {
+		return errors.New(t.Error)
+	}
+	fmt.Fprintf(e.Stdout, "Saved %s (%s).\n", t.Dest, humanSize(t.Size))
+	return nil
+}
+
+func progressLine(t api.Transfer, elapsed time.Duration) string {
+	pct := 0.0
+	if t.Size > 0 {
+		pct = 100 * float64(t.Bytes) / float64(t.Size)
+	}
+	rate := float64(t.Bytes) / max(elapsed.Seconds(), 0.001)
+	return fmt.Sprintf("%5.1f%%  %s of %s  %s/s   ", pct, humanSize(t.Bytes), humanSize(t.Size), humanSize(int64(rate)))
+}
+
+func humanSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
