@@ -119,7 +119,6 @@ func (c *dataConn) readMessage() (int, error) {
 func (c *dataConn) Write(p []byte) (int, error) {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
-	WriteSizes.Add(len(p))
 	written := 0
 	for written < len(p) {
 		if err := c.waitForRoom(); err != nil {
@@ -216,7 +215,3 @@ type channelAddr string
 
 func (a channelAddr) Network() string { return "webrtc" }
 func (a channelAddr) String() string  { return "webrtc:" + string(a) }
-
-var WriteSizes sizeHist
-type sizeHist struct{ mu sync.Mutex; m map[int]int }
-func (h *sizeHist) Add(n int) { h.mu.Lock(); if h.m == nil { h.m = map[int]int{} }; b := 1; for b < n { b <<= 1 }; h.m[b]++; h.mu.Unlock() }

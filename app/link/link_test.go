@@ -366,4 +366,3 @@ func TestFingerprint(t *testing.T) {
 		})
 	}
 }
-func TestZZZHist(t *testing.T) { t.Logf("%v", WriteSizes.m) }

@@ -60,7 +60,7 @@ func run(listen string, publicURLs []string, logger *slog.Logger) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	if host, _, _ := net.SplitHostPort(listen); len(publicURLs) == 0 && (host == "" || net.ParseIP(host).IsUnspecified()) {
-		logger.Warn("listening on all interfaces without --public-url: clients can log in only at ws://" + listen + wire.Path)
+		logger.Warn("listening on all interfaces without --public-url: logins are bound to the URL clients dial, so name it")
 	}
 	r := relay.New(relay.Config{PublicURLs: publicURLs, ListenAddr: ln.Addr().String()}, logger)
 	srv := &http.Server{Handler: r, ReadHeaderTimeout: 10 * time.Second}

@@ -306,13 +306,18 @@ func TestLoginRefused(t *testing.T) {
 }
 
 func TestVersionMismatch(t *testing.T) {
+	nonce := strings.Repeat("A", 43) + "="
 	tests := []struct {
-		name       string
-		relayV     int
-		wantSuffix string
+		name  string
+		first string // the relay's first frame
+		want  string
 	}{
-		{"newer relay", wire.Version + 1, "upgrade Porchlight"},
-		{"older relay", wire.Version - 1, "the relay needs an upgrade, or use another relay"},
+		{"newer relay", `{"type":"challenge","v":2,"nonce":"` + nonce + `","relay_url":"x"}`,
+			"version unsupported: relay speaks protocol v2, this client v1: upgrade Porchlight"},
+		{"older relay", `{"type":"challenge","v":0,"nonce":"` + nonce + `","relay_url":"x"}`,
+			"version unsupported: relay speaks protocol v0, this client v1: the relay needs an upgrade, or use another relay"},
+		{"refused path", `{"type":"error","code":4002,"message":"v1 is gone: upgrade Porchlight"}`,
+			"version unsupported: v1 is gone: upgrade Porchlight"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -323,16 +328,14 @@ func TestVersionMismatch(t *testing.T) {
 					return
 				}
 				defer ws.CloseNow()
-				nonce := strings.Repeat("A", 43) + "="
-				ws.Write(r.Context(), websocket.MessageText, []byte(
-					`{"type":"challenge","v":`+string(rune('0'+tt.relayV))+`,"nonce":"`+nonce+`","relay_url":"x"}`))
+				ws.Write(r.Context(), websocket.MessageText, []byte(tt.first))
 				ws.Read(r.Context())
 			}))
 			defer hs.Close()
 			p := startPeer(t, "ws"+strings.TrimPrefix(hs.URL, "http"))
 			s := p.waitState(t, func(s client.State) bool { return s.LastError != "" })
-			if !strings.HasPrefix(s.LastError, "version unsupported") || !strings.HasSuffix(s.LastError, tt.wantSuffix) {
-				t.Fatalf("LastError %q", s.LastError)
+			if s.LastError != tt.want {
+				t.Fatalf("LastError %q, want %q", s.LastError, tt.want)
 			}
 		})
 	}

@@ -98,6 +98,9 @@ func (c *Client) login(ctx context.Context, ws *websocket.Conn) error {
 	if err != nil {
 		return fmt.Errorf("read challenge: %w", err)
 	}
+	if ch.Type == wire.TypeError { // a relay refusing this path's protocol version
+		return ch.Err()
+	}
 	if ch.Type != wire.TypeChallenge {
 		return fmt.Errorf("read challenge: got a %s frame", ch.Type)
 	}

@@ -179,8 +179,9 @@ func (s *Server) Stats() Stats {
 }
 
 func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
-	version, err := strconv.Atoi(strings.TrimPrefix(r.PathValue("version"), "v"))
-	if err != nil || !strings.HasPrefix(r.PathValue("version"), "v") {
+	digits, ok := strings.CutPrefix(r.PathValue("version"), "v")
+	version, err := strconv.Atoi(digits)
+	if !ok || err != nil || version < 0 {
 		http.NotFound(w, r)
 		return
 	}
