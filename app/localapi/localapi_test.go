@@ -33,9 +33,11 @@ func (m *memCore) Invites(context.Context) ([]api.Invite, error) { return nil, n
 func (m *memCore) InspectInvite(_ context.Context, link string) (api.InviteInfo, error) {
 	return api.InviteInfo{}, &api.Error{Status: 400, Message: "this is not a Porchlight invite link"}
 }
-func (m *memCore) Accept(context.Context, string) (api.Join, error) { return api.Join{}, errors.New("boom") }
-func (m *memCore) Joins(context.Context) ([]api.Join, error)       { return []api.Join{}, nil }
-func (m *memCore) Friends(context.Context) ([]api.Friend, error)   { return []api.Friend{}, nil }
+func (m *memCore) Accept(context.Context, string) (api.Join, error) {
+	return api.Join{}, errors.New("boom")
+}
+func (m *memCore) Joins(context.Context) ([]api.Join, error)     { return []api.Join{}, nil }
+func (m *memCore) Friends(context.Context) ([]api.Friend, error) { return []api.Friend{}, nil }
 func (m *memCore) Shares(context.Context) ([]api.Share, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
