@@ -58,3 +58,42 @@ func certFingerprint(der []byte) string {
 	}
 	return strings.Join(hex, ":")
 }
+
+// verifyPeer runs once DTLS is up: the link goes on only if the peer's
+// certificate is the one the signed SDP declared.
+func (l *Link) verifyPeer() {
+	if err := l.checkPeerCertificate(); err != nil {
+		_ = l.end(err)
+		return
+	}
+	close(l.verified)
+}
+
+// checkPeerCertificate compares the certificate the peer presented in the
+// DTLS handshake with the fingerprint of the remote SDP.
+func (l *Link) checkPeerCertificate() error {
+	cert := l.pc.SCTP().Transport().GetRemoteCertificate()
+	if len(cert) == 0 {
+		return fmt.Errorf("%w: the peer presented no certificate", ErrFingerprintMismatch)
+	}
+	l.mu.Lock()
+	want := l.remoteFingerprint
+	l.mu.Unlock()
+	if got := certFingerprint(cert); got != want {
+		return fmt.Errorf("%w: the peer presented %s, the SDP declared %s", ErrFingerprintMismatch, got, want)
+	}
+	return nil
+}
+
+// explain returns why the link ends: if the peer presented a certificate
+// other than the signed one, that is the reason, whatever noticed the
+// failure first (pion checks fingerprints too, and fails the connection).
+func (l *Link) explain(cause error) error {
+	if len(l.pc.SCTP().Transport().GetRemoteCertificate()) == 0 {
+		return cause
+	}
+	if err := l.checkPeerCertificate(); err != nil {
+		return err
+	}
+	return cause
+}

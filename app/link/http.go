@@ -90,6 +90,9 @@ func closeBody(req *http.Request) {
 // caller puts the peer's identity there). Requests the peer sends before
 // Serve is called wait for it. Serve may be called once.
 func (l *Link) Serve(base context.Context, h http.Handler) error {
+	if h == nil {
+		return errors.New("serve link: no handler")
+	}
 	if !l.serving.CompareAndSwap(false, true) {
 		return errors.New("serve link: already serving")
 	}

@@ -237,32 +237,6 @@ func (l *Link) accept(typ webrtc.SDPType, sdp string) error {
 	return nil
 }
 
-// verifyPeer runs once DTLS is up: the link goes on only if the peer's
-// certificate is the one the signed SDP declared.
-func (l *Link) verifyPeer() {
-	if err := l.checkPeerCertificate(); err != nil {
-		_ = l.end(err)
-		return
-	}
-	close(l.verified)
-}
-
-// checkPeerCertificate compares the certificate the peer presented in the
-// DTLS handshake with the fingerprint of the remote SDP.
-func (l *Link) checkPeerCertificate() error {
-	cert := l.pc.SCTP().Transport().GetRemoteCertificate()
-	if len(cert) == 0 {
-		return fmt.Errorf("%w: the peer presented no certificate", ErrFingerprintMismatch)
-	}
-	l.mu.Lock()
-	want := l.remoteFingerprint
-	l.mu.Unlock()
-	if got := certFingerprint(cert); got != want {
-		return fmt.Errorf("%w: the peer presented %s, the SDP declared %s", ErrFingerprintMismatch, got, want)
-	}
-	return nil
-}
-
 // setUp waits for the certificate check and both data channels, then
 // starts the HTTP/2 client and marks the link ready.
 func (l *Link) setUp(outgoing, incoming <-chan *dataConn) {
@@ -367,7 +341,9 @@ func (l *Link) end(cause error) error {
 
 	var errs []error
 	if client != nil {
-		errs = append(errs, client.Close())
+		if err := client.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close HTTP/2 client: %w", err))
+		}
 	}
 	if incoming != nil {
 		errs = append(errs, incoming.Close())
@@ -376,19 +352,6 @@ func (l *Link) end(cause error) error {
 		errs = append(errs, fmt.Errorf("close peer connection: %w", err))
 	}
 	return errors.Join(errs...)
-}
-
-// explain returns why the link ends: if the peer presented a certificate
-// other than the signed one, that is the reason, whatever noticed the
-// failure first (pion checks fingerprints too, and fails the connection).
-func (l *Link) explain(cause error) error {
-	if len(l.pc.SCTP().Transport().GetRemoteCertificate()) == 0 {
-		return cause
-	}
-	if err := l.checkPeerCertificate(); err != nil {
-		return err
-	}
-	return cause
 }
 
 // Path reports how the link's packets travel: PathRelayed through a TURN

@@ -10,14 +10,18 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/pion/transport/v4"
+	"github.com/pion/transport/v4/stdnet"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -43,15 +47,20 @@ func testConfig(t *testing.T) Config {
 // are ready.
 func connect(t *testing.T) (offerer, answerer *Link) {
 	t.Helper()
+	return connectWith(t, testConfig(t), testConfig(t))
+}
+
+func connectWith(t *testing.T, offerCfg, answerCfg Config) (offerer, answerer *Link) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), testTimeout)
 	defer cancel()
-	pending, offer, err := Offer(ctx, testConfig(t))
+	pending, offer, err := Offer(ctx, offerCfg)
 	if err != nil {
 		t.Fatalf("Offer: %v", err)
 	}
 	t.Cleanup(func() { _ = pending.Close() })
 	assertLoopbackOnly(t, offer)
-	answerer, answer, err := Answer(ctx, testConfig(t), offer)
+	answerer, answer, err := Answer(ctx, answerCfg, offer)
 	if err != nil {
 		t.Fatalf("Answer: %v", err)
 	}
@@ -288,6 +297,60 @@ func TestCloseEndsPeer(t *testing.T) {
 	}
 }
 
+func TestPeerVanishes(t *testing.T) {
+	quickICE := func(s *webrtc.SettingEngine) {
+		s.SetICETimeouts(500*time.Millisecond, time.Second, 100*time.Millisecond)
+	}
+	var silenced atomic.Bool
+	offerCfg, answerCfg := testConfig(t), testConfig(t)
+	offerCfg.adjustSettings = quickICE
+	answerCfg.adjustSettings = func(s *webrtc.SettingEngine) {
+		network, err := stdnet.NewNet()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.SetNet(silenceableNet{network, &silenced})
+	}
+	offerer, _ := connectWith(t, offerCfg, answerCfg)
+
+	silenced.Store(true) // the answerer's packets stop, without a goodbye
+	select {
+	case <-offerer.Done():
+	case <-time.After(testTimeout):
+		t.Fatal("Done did not fire after the peer went silent")
+	}
+	if err := offerer.Err(); !errors.Is(err, ErrLost) {
+		t.Errorf("ended with %v, want ErrLost", err)
+	}
+}
+
+// silenceableNet is the host's network, except that once silenced is set
+// nothing sent on its UDP sockets leaves.
+type silenceableNet struct {
+	*stdnet.Net
+	silenced *atomic.Bool
+}
+
+func (n silenceableNet) ListenUDP(network string, addr *net.UDPAddr) (transport.UDPConn, error) {
+	conn, err := n.Net.ListenUDP(network, addr)
+	if err != nil {
+		return nil, err
+	}
+	return silenceableConn{conn, n.silenced}, nil
+}
+
+type silenceableConn struct {
+	transport.UDPConn
+	silenced *atomic.Bool
+}
+
+func (c silenceableConn) WriteTo(b []byte, addr net.Addr) (int, error) {
+	if c.silenced.Load() {
+		return len(b), nil
+	}
+	return c.UDPConn.WriteTo(b, addr)
+}
+
 var fingerprintLine = regexp.MustCompile(`(?m)^a=fingerprint:sha-256 [0-9A-Fa-f:]+`)
 
 func TestFingerprintTamperRefused(t *testing.T) {
@@ -335,6 +398,7 @@ func TestFingerprintTamperRefused(t *testing.T) {
 			if !errors.Is(err, ErrFingerprintMismatch) {
 				t.Fatalf("Complete with a tampered answer: %v, want ErrFingerprintMismatch", err)
 			}
+			t.Logf("refused: %v", err)
 			if err := answerer.Ready(ctx); err == nil {
 				t.Error("the answerer's link came up although the offerer refused it")
 			}

@@ -114,9 +114,10 @@ func (c *conn) handle(f wire.Frame) error {
 	case wire.TypeSend: // rate limited in send, with a reply
 		c.s.send(c, f)
 		return nil
-	case wire.TypeAck: // bounded by the deliveries
-		c.s.ack(c, f)
-		return nil
+	case wire.TypeAck: // free when it removes an envelope: those are bounded by the deliveries
+		if c.s.ack(c, f) {
+			return nil
+		}
 	case wire.TypeSub, wire.TypeUnsub, wire.TypePing:
 	default:
 		return &wire.Error{Code: wire.CodeBadFrame, Message: fmt.Sprintf("unexpected %s frame", f.Type)}

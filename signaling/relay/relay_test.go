@@ -2,6 +2,7 @@ package relay_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
@@ -99,16 +100,23 @@ func TestBadFrames(t *testing.T) {
 		want  wire.Code
 	}{
 		{"oversized", append(append([]byte(`{"type":"ping","message":"`), bytes.Repeat([]byte("x"), wire.MaxFrame)...), `"}`...), wire.CodeTooLarge},
+		{"huge", bytes.Repeat([]byte("x"), 4<<20), wire.CodeTooLarge},
 		{"payload too large", []byte(`{"type":"send","id":"a","to":"` + addr(1).String() + `","payload":"` +
 			base64.StdEncoding.EncodeToString(make([]byte, wire.MaxPayload+1)) + `"}`), wire.CodeTooLarge},
 		{"not json", []byte(`hello`), wire.CodeBadFrame},
 		{"relay-only frame", []byte(`{"type":"deliver","id":"a","payload":"eA=="}`), wire.CodeBadFrame},
-		{"second login", []byte(`{"type":"welcome"}`), wire.CodeBadFrame},
+		{"second login", []byte(`{"type":"login","v":1,"pub":"` + base64.StdEncoding.EncodeToString(make([]byte, 32)) +
+			`","sig":"` + base64.StdEncoding.EncodeToString(make([]byte, 64)) + `"}`), wire.CodeBadFrame},
+		{"binary message", nil, wire.CodeBadFrame},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := login(t, r.URL)
-			c.writeRaw(tt.frame)
+			if tt.frame == nil {
+				c.ws.Write(context.Background(), websocket.MessageBinary, []byte(`{"type":"ping"}`))
+			} else {
+				c.writeRaw(tt.frame)
+			}
 			c.expectClosed(tt.want)
 		})
 	}
@@ -235,6 +243,13 @@ func TestRateLimit(t *testing.T) {
 	again.expect(wire.TypeWelcome)
 	again.write(wire.Frame{Type: wire.TypePing})
 	again.expectClosed(wire.CodeRateLimited)
+
+	// Acks are free only when they remove an envelope.
+	acker := login(t, r.URL)
+	for i := range 3 {
+		acker.write(wire.Frame{Type: wire.TypeAck, ID: fmt.Sprint("nothing", i), To: addr(7)})
+	}
+	acker.expectClosed(wire.CodeRateLimited)
 }
 
 func TestTooManySubscriptions(t *testing.T) {

@@ -33,7 +33,7 @@ type Config struct {
 	// accepts; logins must be bound to one of them. If empty, the relay
 	// uses ws://ListenAddr/v1/ws.
 	PublicURLs []string
-	ListenAddr string
+	ListenAddr string // host:port the relay listens on, for the default public URL
 
 	MaxSubscriptions  int           // per connection [256]
 	MessagesPerSecond float64       // send frames per key, sustained [10]
@@ -340,13 +340,13 @@ func (s *Server) send(c *conn, f wire.Frame) {
 	c.reply(wire.Frame{Type: wire.TypeAccepted, ID: f.ID})
 }
 
-// ack drops an envelope from a mailbox the connection subscribes to.
-func (s *Server) ack(c *conn, f wire.Frame) {
+// ack drops an envelope from a mailbox the connection subscribes to, and
+// reports whether there was one.
+func (s *Server) ack(c *conn, f wire.Frame) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := c.subs[f.To]; ok {
-		s.mail.ack(f.To, f.ID)
-	}
+	_, ok := c.subs[f.To]
+	return ok && s.mail.ack(f.To, f.ID)
 }
 
 // verifyLogin reports whether sig signs the login message of one of the
