@@ -228,3 +228,54 @@ func remoteError(friendName string, resp *http.Response) error {
 	}
 	return &api.Error{Status: resp.StatusCode, Message: friendName + ": " + eb.Error}
 }
+
+// RemoveFriend ends a friendship: their grants go, a live link is closed,
+// and their next request is refused (localapi.Core).
+func (a *App) RemoveFriend(ctx context.Context, friend string) error {
+	f, err := a.resolveFriend(ctx, friend)
+	if err != nil {
+		return err
+	}
+	// Tell them, so their Porchlight stops listing us; the relay keeps the
+	// farewell if they are offline.
+	if err := a.sendToFriend(ctx, f, msgFarewell, struct{}{}); err != nil {
+		a.log.Info("farewell not sent", "friend", f.ID, "err", err)
+	}
+	return a.forgetFriend(ctx, f, "removed by you")
+}
+
+// forgetFriend deletes a friendship and everything hanging on it.
+func (a *App) forgetFriend(ctx context.Context, f store.Friend, why string) error {
+	if err := a.store.RemoveFriend(ctx, f.ID); err != nil {
+		return err
+	}
+	a.links.drop(f.ID)
+	if err := a.refreshRoutes(ctx); err != nil {
+		return err
+	}
+	a.log.Info("friendship ended", "friend", f.ID, "why", why)
+	af := a.apiFriend(f)
+	af.Removed = true
+	a.bus.Publish(api.Event{Type: api.EventFriend, Friend: &af})
+	a.publishStatus()
+	return nil
+}
+
+// RenameFriend changes the name the resident knows a friend by
+// (localapi.Core).
+func (a *App) RenameFriend(ctx context.Context, friend, name string) (api.Friend, error) {
+	name = trimName(strings.TrimSpace(name))
+	if name == "" {
+		return api.Friend{}, badRequest("a friend's name cannot be empty")
+	}
+	f, err := a.resolveFriend(ctx, friend)
+	if err != nil {
+		return api.Friend{}, err
+	}
+	if err := a.store.RenameFriend(ctx, f.ID, name); err != nil {
+		return api.Friend{}, err
+	}
+	f.Name = name
+	a.publishFriend(ctx, f)
+	return a.apiFriend(f), nil
+}

@@ -397,3 +397,15 @@ func trimName(s string) string {
 	}
 	return string(out)
 }
+
+// RevokeInvite withdraws an invitation (localapi.Core).
+func (a *App) RevokeInvite(ctx context.Context, id string) error {
+	if err := a.store.RevokeInvite(ctx, id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return &api.Error{Status: http.StatusNotFound, Message: "no invite " + id + " (see `porchlight invites`)"}
+		}
+		return err
+	}
+	a.publishInvites(ctx, id)
+	return nil
+}

@@ -19,8 +19,9 @@ import (
 
 // Envelope types of link signaling between friends.
 const (
-	msgOffer  = "offer"
-	msgAnswer = "answer"
+	msgOffer    = "offer"
+	msgAnswer   = "answer"
+	msgFarewell = "farewell" // the friend ended the friendship
 )
 
 // signalTTL bounds how long an offer or answer stays valid.
@@ -271,6 +272,10 @@ func (a *App) handleFriendMessage(ctx context.Context, friendID string, m *envel
 	if err != nil {
 		return
 	}
+	if m.Type == msgFarewell {
+		a.forgetFriend(ctx, f, "they ended the friendship")
+		return
+	}
 	var s signal
 	if err := json.Unmarshal(m.Body, &s); err != nil || s.Session == "" {
 		a.log.Warn("refused malformed signal", "friend", friendID)
@@ -291,4 +296,15 @@ func (a *App) friendClient(ctx context.Context, f store.Friend) (*http.Client, e
 		return nil, err
 	}
 	return lk.Client(), nil
+}
+
+// drop closes the live link to a friend, if any.
+func (l *links) drop(friendID string) {
+	l.mu.Lock()
+	lk, ok := l.live[friendID]
+	delete(l.live, friendID)
+	l.mu.Unlock()
+	if ok {
+		lk.Close()
+	}
 }

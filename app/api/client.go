@@ -143,6 +143,22 @@ func (c *Client) Friends(ctx context.Context) ([]Friend, error) {
 	return out, c.do(ctx, "GET", "/v1/friends", nil, &out)
 }
 
+// RemoveFriend ends a friendship: grants, live links and all.
+func (c *Client) RemoveFriend(ctx context.Context, friend string) error {
+	return c.do(ctx, "DELETE", "/v1/friends/"+url.PathEscape(friend), nil, nil)
+}
+
+// RenameFriend changes the name the resident knows a friend by.
+func (c *Client) RenameFriend(ctx context.Context, friend, name string) (Friend, error) {
+	var f Friend
+	return f, c.do(ctx, "PATCH", "/v1/friends/"+url.PathEscape(friend), Rename{Name: name}, &f)
+}
+
+// RevokeInvite withdraws an invitation.
+func (c *Client) RevokeInvite(ctx context.Context, id string) error {
+	return c.do(ctx, "DELETE", "/v1/invites/"+url.PathEscape(id), nil, nil)
+}
+
 // Shares lists the resident's shared folders.
 func (c *Client) Shares(ctx context.Context) ([]Share, error) {
 	var out []Share

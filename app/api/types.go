@@ -47,6 +47,13 @@ type Friend struct {
 	Relays  []string  `json:"relays"`
 	Added   time.Time `json:"added"`
 	Link    string    `json:"link"` // "none", "direct" or "relayed"
+	// Removed is set on the event that reports the friendship ended.
+	Removed bool `json:"removed,omitempty"`
+}
+
+// Rename gives a friend another name.
+type Rename struct {
+	Name string `json:"name"`
 }
 
 // Share is one of the resident's shared folders.

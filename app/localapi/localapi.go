@@ -26,6 +26,9 @@ type Core interface {
 	Accept(ctx context.Context, link string) (api.Join, error)
 	Joins(ctx context.Context) ([]api.Join, error)
 	Friends(ctx context.Context) ([]api.Friend, error)
+	RemoveFriend(ctx context.Context, friend string) error
+	RenameFriend(ctx context.Context, friend, name string) (api.Friend, error)
+	RevokeInvite(ctx context.Context, id string) error
 	Shares(ctx context.Context) ([]api.Share, error)
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
 	RemoteShares(ctx context.Context, friend string) ([]api.RemoteShare, error)
@@ -75,6 +78,18 @@ func New(core Core, logger *slog.Logger) http.Handler {
 	})
 	mux.HandleFunc("GET /v1/joins", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Joins(r.Context())) })
 	mux.HandleFunc("GET /v1/friends", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Friends(r.Context())) })
+	mux.HandleFunc("DELETE /v1/friends/{friend}", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, struct{}{}, s.core.RemoveFriend(r.Context(), r.PathValue("friend")))
+	})
+	mux.HandleFunc("PATCH /v1/friends/{friend}", func(w http.ResponseWriter, r *http.Request) {
+		var req api.Rename
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.RenameFriend(r.Context(), r.PathValue("friend"), req.Name))
+		}
+	})
+	mux.HandleFunc("DELETE /v1/invites/{id}", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, struct{}{}, s.core.RevokeInvite(r.Context(), r.PathValue("id")))
+	})
 	mux.HandleFunc("GET /v1/shares", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Shares(r.Context())) })
 	mux.HandleFunc("POST /v1/shares", func(w http.ResponseWriter, r *http.Request) {
 		var req api.NewShare

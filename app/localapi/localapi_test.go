@@ -38,6 +38,11 @@ func (m *memCore) Accept(context.Context, string) (api.Join, error) {
 }
 func (m *memCore) Joins(context.Context) ([]api.Join, error)     { return []api.Join{}, nil }
 func (m *memCore) Friends(context.Context) ([]api.Friend, error) { return []api.Friend{}, nil }
+func (m *memCore) RemoveFriend(context.Context, string) error    { return nil }
+func (m *memCore) RenameFriend(_ context.Context, f, n string) (api.Friend, error) {
+	return api.Friend{Name: n}, nil
+}
+func (m *memCore) RevokeInvite(context.Context, string) error { return nil }
 func (m *memCore) Shares(context.Context) ([]api.Share, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

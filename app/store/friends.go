@@ -88,3 +88,27 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// RemoveFriend forgets a friend and everything granted to them.
+func (s *Store) RemoveFriend(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM friends WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("remove friend %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("remove friend %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// RenameFriend changes the name the resident knows a friend by.
+func (s *Store) RenameFriend(ctx context.Context, id, name string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE friends SET name = ? WHERE id = ?`, name, id)
+	if err != nil {
+		return fmt.Errorf("rename friend %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("rename friend %s: %w", id, ErrNotFound)
+	}
+	return nil
+}

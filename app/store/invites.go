@@ -144,3 +144,15 @@ func (s *Store) Redeem(ctx context.Context, inviteID string, joiner Friend) (fri
 	}
 	return friend, created, nil
 }
+
+// RevokeInvite withdraws an invitation; later join requests are refused.
+func (s *Store) RevokeInvite(ctx context.Context, id string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE invites SET revoked = 1 WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("revoke invite %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("revoke invite %s: %w", id, ErrNotFound)
+	}
+	return nil
+}

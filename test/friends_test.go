@@ -1,0 +1,60 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/app/api"
+)
+
+// TestUnfriendAndRevoke: removing a friend cuts them off at once, and a
+// withdrawn invite is refused with a clear reason.
+func TestUnfriendAndRevoke(t *testing.T) {
+	r := startRelay(t)
+	ana := newNode(t, "Ana", r.URL)
+	ben := newNode(t, "Ben", r.URL)
+	befriend(t, ana, ben)
+	ana.MustRun("share add", "--name", "S", t.TempDir())
+	ben.MustRun("ls", "Ana:/S") // a live link now exists
+
+	ana.MustRun("rename", "Ben", "Benjamin")
+	if fs := ana.Friends(); len(fs) != 1 || fs[0] != "Benjamin" {
+		t.Fatalf("after rename: %v", fs)
+	}
+	ana.MustRun("unfriend", "Benjamin")
+	if fs := ana.Friends(); len(fs) != 0 {
+		t.Fatalf("after unfriend: %v", fs)
+	}
+	// Ben's Porchlight hears the farewell and stops listing Ana.
+	waitFor(t, 10*time.Second, "Ben to forget Ana", func() error {
+		if fs := ben.Friends(); len(fs) != 0 {
+			return fmt.Errorf("Ben's friends: %v", fs)
+		}
+		return nil
+	})
+	_, errOut, code := ben.Run("ls", "Ana:/S")
+	if code == 0 || !strings.Contains(errOut, "no friend called") {
+		t.Fatalf("a removed friend: exit %d, %q", code, errOut)
+	}
+
+	link := strings.TrimSpace(ana.MustRun("invite", "--label", "for Cas"))
+	var invs []api.Invite
+	ana.JSON(&invs, "invites")
+	var id string
+	for _, inv := range invs {
+		if inv.Label == "for Cas" && inv.State == "open" {
+			id = inv.ID
+		}
+	}
+	if id == "" {
+		t.Fatalf("new invite not listed as open: %+v", invs)
+	}
+	ana.MustRun("revoke", id)
+	cas := newNode(t, "Cas", r.URL)
+	_, errOut, code = cas.Run("accept", link)
+	if code == 0 || !strings.Contains(errOut, "withdrawn") {
+		t.Fatalf("accepting a withdrawn invite: exit %d, %q", code, errOut)
+	}
+}
