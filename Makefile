@@ -38,6 +38,11 @@ test: deps
 	$(GO) test -count=1 -race -timeout 10m ./app/link ./signaling/... ./app/events ./app/envelope
 	$(MAKE) fuzz
 
+# Measurements, printed as BENCH lines (ratios against their anchors where
+# the issue names one). Never part of `make test`.
+bench: deps
+	PORCHLIGHT_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestBench' -v ./test | grep -E '^(BENCH|--- FAIL|FAIL|ok)'
+
 FUZZTIME ?= 5s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./app/invite
