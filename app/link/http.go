@@ -15,7 +15,6 @@ import (
 const (
 	h2ReceiveBufferPerConnection = 16 << 20
 	h2ReceiveBufferPerStream     = 8 << 20
-	h2MaxFrameSize               = 16 << 10
 )
 
 // h2Protocols makes net/http speak HTTP/2 with prior knowledge and without
@@ -28,7 +27,6 @@ func h2Protocols() *http.Protocols {
 
 func h2Config() *http.HTTP2Config {
 	return &http.HTTP2Config{
-		MaxReadFrameSize:              h2MaxFrameSize,
 		MaxReceiveBufferPerConnection: h2ReceiveBufferPerConnection,
 		MaxReceiveBufferPerStream:     h2ReceiveBufferPerStream,
 	}
