@@ -28,9 +28,11 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
-// runDaemon runs the core until SIGINT or SIGTERM.
-func runDaemon(args []string) int {
-	fs := flag.NewFlagSet("daemon", flag.ContinueOnError)
+// parseCore reads the flags that `porchlight` and `porchlight daemon`
+// share. When it returns ok false it has said why, and the process should
+// exit with code.
+func parseCore(prog string, args []string) (cfg app.Config, code int, ok bool) {
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	data := fs.String("data", "", "data directory (default $PORCHLIGHT_DATA or ~/.local/share/porchlight)")
 	name := fs.String("name", "", "your display name, as friends see it")
 	var relays, ifaces listFlag
@@ -39,32 +41,50 @@ func runDaemon(args []string) int {
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return 0
+			return cfg, 0, false
 		}
-		return 2
+		return cfg, 2, false
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "porchlight daemon: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		fmt.Fprintf(os.Stderr, "%s: unexpected argument %q\n", prog, fs.Arg(0))
+		return cfg, 2, false
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(os.Stderr, "porchlight daemon: %v\n", err)
-		return 2
+		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
+		return cfg, 2, false
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	dir, err := datadir.Resolve(*data)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "porchlight: %v\n", err)
-		return 1
+		return cfg, 1, false
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	return app.Config{DataDir: dir, Name: *name, Relays: relays, Interfaces: ifaces, Logger: logger}, 0, true
+}
+
+// runDaemon runs the core headless until SIGINT or SIGTERM.
+func runDaemon(args []string) int {
+	cfg, code, ok := parseCore("porchlight daemon", args)
+	if !ok {
+		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := app.New(ctx, app.Config{DataDir: dir, Name: *name, Relays: relays, Interfaces: ifaces, Logger: logger})
+	return runCore(ctx, cfg)
+}
+
+// runCore runs the core until ctx ends.
+func runCore(ctx context.Context, cfg app.Config) int {
+	a, err := app.New(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "porchlight: %v\n", err)
 		return 1
 	}
+	return serve(ctx, a)
+}
+
+func serve(ctx context.Context, a *app.App) int {
 	if err := a.Run(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "porchlight: %v\n", err)
 		return 1

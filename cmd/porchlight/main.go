@@ -5,19 +5,23 @@ package main
 
 import (
 	"os"
+	"runtime"
 
 	"golang.org/x/term"
 
 	"github.com/porchlight/porchlight/ui/cli"
 )
 
+// The tray's toolkit (GTK, Cocoa) must run on the main thread.
+func init() { runtime.LockOSThread() }
+
 func main() {
 	args := os.Args[1:]
-	if len(args) > 0 && cli.IsVerb(args[0]) || len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
+	if len(args) > 0 && (cli.IsVerb(args[0]) || args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 		os.Exit(cli.Main(args, &cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Interactive: term.IsTerminal(int(os.Stderr.Fd()))}))
 	}
 	if len(args) > 0 && args[0] == "daemon" {
 		os.Exit(runDaemon(args[1:]))
 	}
-	os.Exit(runDaemon(args))
+	os.Exit(runDesktop(args))
 }

@@ -41,14 +41,19 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"status":  {summary: "show your name, ID, relays and the porch light", usage: "status [--json]", run: runStatus, flags: jsonFlag},
-		"invite":  {summary: "make an invite link for a friend (printed alone on stdout)", usage: "invite [--label TEXT] [--expires 168h] [--uses N]", run: runInvite, flags: inviteFlags},
-		"accept":  {summary: "accept a friend's invite link", usage: "accept [--wait 30s] LINK", run: runAccept, flags: acceptFlags},
-		"friends": {summary: "list your friends", usage: "friends [--json]", run: runFriends, flags: jsonFlag},
-		"share":   {summary: "share a folder with all friends, read-only", usage: "share add --name NAME DIR", run: runShare, flags: shareFlags, subverbs: []string{"add"}},
-		"shares":  {summary: "list your shared folders", usage: "shares [--json]", run: runShares, flags: jsonFlag},
-		"ls":      {summary: "list a folder a friend shares", usage: "ls [--json] FRIEND:/SHARE/PATH", run: runLs, flags: jsonFlag},
-		"get":     {summary: "download a file a friend shares", usage: "get FRIEND:/SHARE/PATH DEST", run: runGet},
+		"status":   {summary: "show your name, ID, relays and the porch light", usage: "status [--json]", run: runStatus, flags: jsonFlag},
+		"invite":   {summary: "make an invite link for a friend (printed alone on stdout)", usage: "invite [--label TEXT] [--expires 168h] [--uses N]", run: runInvite, flags: inviteFlags},
+		"accept":   {summary: "accept a friend's invite link", usage: "accept [--wait 30s] LINK", run: runAccept, flags: acceptFlags},
+		"friends":  {summary: "list your friends", usage: "friends [--json]", run: runFriends, flags: jsonFlag},
+		"share":    {summary: "share a folder with all friends, read-only", usage: "share add --name NAME DIR", run: runShare, flags: shareFlags, subverbs: []string{"add"}},
+		"shares":   {summary: "list your shared folders", usage: "shares [--json]", run: runShares, flags: jsonFlag},
+		"ls":       {summary: "list a folder a friend shares", usage: "ls [--json] FRIEND:/SHARE/PATH", run: runLs, flags: jsonFlag},
+		"get":      {summary: "download a file a friend shares", usage: "get FRIEND:/SHARE/PATH DEST", run: runGet},
+		"unfriend": {summary: "end a friendship: they lose access at once", usage: "unfriend FRIEND", run: runUnfriend},
+		"rename":   {summary: "change the name you know a friend by", usage: "rename FRIEND NEWNAME", run: runRename},
+		"invites":  {summary: "list the invites you made", usage: "invites [--json]", run: runInvites, flags: jsonFlag},
+		"revoke":   {summary: "withdraw an invite", usage: "revoke INVITE-ID", run: runRevoke},
+		"window":   {summary: "open the window at a VIEW: home, invite, share or accept", usage: "window [--view VIEW] [LINK]", run: runWindow, flags: windowFlags},
 	}
 }
 

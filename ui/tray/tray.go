@@ -1,0 +1,120 @@
+// Package tray is the porch light in the desktop's notification area
+// (github.com/getlantern/systray). Its icon and status line follow the
+// core's event stream; its menu opens the window at a view (see
+// ui/launcher) or quits. Like every user interface it is only a client of
+// the local API (app/api), never of the core itself.
+package tray
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/getlantern/systray"
+
+	"github.com/porchlight/porchlight/app/api"
+	"github.com/porchlight/porchlight/assets"
+	"github.com/porchlight/porchlight/ui/launcher"
+)
+
+// Config is what the tray needs from the program that shows it.
+type Config struct {
+	// DataDir is the core's data dir, handed on to the window.
+	DataDir string
+	// Client talks to the core's local API.
+	Client *api.Client
+	// Quit is called when the resident picks Quit. It stops the core and
+	// ends the context given to Run, which takes the tray down.
+	Quit func()
+	// Logger receives what goes wrong; nil discards it.
+	Logger *slog.Logger
+}
+
+// Run shows the tray until ctx ends. GTK and Cocoa want the main thread, so
+// call it from main with the OS thread locked (runtime.LockOSThread in an
+// init), and only when launcher.HasDisplay says there is a desktop.
+func Run(ctx context.Context, cfg Config) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	t := &tray{cfg: cfg}
+	go func() {
+		<-ctx.Done()
+		systray.Quit()
+	}()
+	systray.Run(func() { t.serve(ctx) }, nil)
+}
+
+type tray struct {
+	cfg    Config
+	status *systray.MenuItem
+	shown  shown
+}
+
+// shown is what the tray last drew, to skip redrawing the same.
+type shown struct {
+	line, icon string
+}
+
+// menu item labels, read by the desktop (and by the tests over D-Bus).
+const (
+	labelOpen   = "Open Porchlight"
+	labelInvite = "Invite a friend…"
+	labelAccept = "Accept an invite…"
+	labelShare  = "Share a folder…"
+	labelQuit   = "Quit"
+)
+
+// serve builds the menu, then follows the core and answers clicks until
+// ctx ends or the resident quits.
+func (t *tray) serve(ctx context.Context) {
+	t.status = systray.AddMenuItem("", "")
+	t.status.Disable()
+	t.show(nil)
+	open := systray.AddMenuItem(labelOpen, "Open the Porchlight window")
+	invite := systray.AddMenuItem(labelInvite, "Make an invite for a friend")
+	accept := systray.AddMenuItem(labelAccept, "Accept an invite a friend sent you")
+	share := systray.AddMenuItem(labelShare, "Share a folder with your friends")
+	systray.AddSeparator()
+	quit := systray.AddMenuItem(labelQuit, "Stop sharing and close Porchlight")
+
+	go follow(ctx, t.cfg.Client, t.show, t.cfg.Logger)
+	for {
+		select {
+		case <-open.ClickedCh:
+			t.open(launcher.ViewHome)
+		case <-invite.ClickedCh:
+			t.open(launcher.ViewInvite)
+		case <-accept.ClickedCh:
+			t.open(launcher.ViewAccept)
+		case <-share.ClickedCh:
+			t.open(launcher.ViewShare)
+		case <-quit.ClickedCh:
+			t.cfg.Quit()
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (t *tray) open(view string) {
+	if err := launcher.Open(t.cfg.DataDir, view, ""); err != nil {
+		t.cfg.Logger.Error("open the window", "view", view, "err", err)
+	}
+}
+
+// show draws a status: the icon, the tooltip and the status line. A nil
+// status means the core has not answered yet. Only follow calls it, after
+// serve has drawn the first one, so calls never overlap.
+func (t *tray) show(st *api.Status) {
+	next := shown{line: statusLine(st), icon: iconState(st)}
+	if next == t.shown {
+		return
+	}
+	if next.icon != t.shown.icon {
+		systray.SetIcon(assets.TrayIcon(next.icon))
+	}
+	t.status.SetTitle(next.line)
+	systray.SetTooltip("Porchlight: " + next.line)
+	t.shown = next
+}
