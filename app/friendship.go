@@ -378,6 +378,7 @@ func (a *App) publishJoin(ctx context.Context, inviteID string) {
 func (a *App) publishFriend(ctx context.Context, f store.Friend) {
 	af := a.apiFriend(f)
 	a.bus.Publish(api.Event{Type: api.EventFriend, Friend: &af})
+	a.publishStatus() // the friend count changed
 }
 
 func (a *App) publishInvites(ctx context.Context, id string) {
