@@ -18,6 +18,7 @@ import (
 
 	"github.com/porchlight/porchlight/app/api"
 	"github.com/porchlight/porchlight/app/datadir"
+	"github.com/porchlight/porchlight/app/davproxy"
 	"github.com/porchlight/porchlight/app/envelope"
 	"github.com/porchlight/porchlight/app/events"
 	"github.com/porchlight/porchlight/app/identity"
@@ -55,6 +56,7 @@ type App struct {
 	pool    *relaypool.Pool
 	links   *links
 	xfers   *transfers
+	mounts  mounts
 	started time.Time
 	socket  string
 
@@ -107,6 +109,7 @@ func (a *App) open(ctx context.Context) error {
 	a.pool = relaypool.New(a.id.SigningKey(), a.receive, a.log.With("subsystem", "relay"))
 	a.links = newLinks(a)
 	a.xfers = newTransfers(a)
+	a.mounts.byName = map[string]*davproxy.Proxy{}
 	return nil
 }
 
@@ -145,6 +148,9 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.refreshRoutes(ctx); err != nil {
 		return err
 	}
+	if err := a.xfers.resumeAll(ctx); err != nil {
+		return err
+	}
 
 	var wg sync.WaitGroup
 	serve := func(name string, fn func(context.Context) error) {
@@ -157,6 +163,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	serve("relays", a.pool.Serve)
 	serve("joins", a.retryJoins)
+	go a.sweepUploads(ctx, a.started)
 	serve("localapi", func(ctx context.Context) error {
 		go func() { <-ctx.Done(); srv.Close() }()
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
@@ -167,6 +174,7 @@ func (a *App) Run(ctx context.Context) error {
 	a.log.Info("porchlight running", "id", a.id.ID(), "socket", a.socket, "relays", len(relays))
 	<-ctx.Done()
 	a.links.closeAll()
+	a.mounts.closeAll()
 	wg.Wait()
 	a.log.Info("porchlight stopped")
 	return nil

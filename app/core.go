@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/porchlight/porchlight/app/api"
@@ -110,29 +111,59 @@ func (a *App) resolveFriend(ctx context.Context, q string) (store.Friend, error)
 
 // Shares lists the resident's shared folders (localapi.Core).
 func (a *App) Shares(ctx context.Context) ([]api.Share, error) {
-	fs, err := a.store.Folders(ctx)
+	shs, err := a.store.Shares(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]api.Share, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, apiShare(f))
+	out := make([]api.Share, 0, len(shs))
+	for _, sh := range shs {
+		out = append(out, a.apiShare(ctx, sh))
 	}
 	return out, nil
 }
 
-func apiShare(f share.Folder) api.Share {
-	return api.Share{Name: f.Name, Path: f.Path, Audience: string(f.Audience), Mode: string(f.Mode)}
+func (a *App) apiShare(ctx context.Context, sh store.Share) api.Share {
+	s := api.Share{Name: sh.Name, Path: sh.Path, Audience: string(sh.Audience), Mode: string(sh.Mode), Paused: sh.Paused}
+	for _, id := range sh.Friends {
+		if f, err := a.store.Friend(ctx, id); err == nil {
+			s.Friends = append(s.Friends, f.Name)
+		}
+	}
+	return s
 }
 
-// AddShare shares a folder with all friends, read-only (localapi.Core).
+func parseMode(m string) (share.Mode, error) {
+	switch share.Mode(m) {
+	case "":
+		return share.ModeReadOnly, nil
+	case share.ModeReadOnly, share.ModeReadWrite, share.ModeDropBox:
+		return share.Mode(m), nil
+	}
+	return "", badRequest("mode %q must be ro (read-only), rw (read-write) or drop (upload only)", m)
+}
+
+// friendIDs resolves names or ID prefixes to friend IDs.
+func (a *App) friendIDs(ctx context.Context, names []string) ([]string, error) {
+	ids := make([]string, 0, len(names))
+	for _, n := range names {
+		f, err := a.resolveFriend(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, f.ID)
+	}
+	return ids, nil
+}
+
+// AddShare shares a folder: with all friends unless some are chosen,
+// read-only unless another mode is asked (localapi.Core).
 func (a *App) AddShare(ctx context.Context, req api.NewShare) (api.Share, error) {
 	name := strings.TrimSpace(req.Name)
 	if name == "" {
 		name = filepath.Base(req.Path)
 	}
-	if name == "" || len(name) > 100 || !utf8.ValidString(name) || strings.ContainsAny(name, "/\\:\x00") || name == "." || name == ".." {
-		return api.Share{}, badRequest("a share name needs 1 to 100 characters, without / \\ or :")
+	if _, err := share.CleanPath(name); err != nil || len(name) > 100 || !utf8.ValidString(name) || strings.ContainsAny(name, "/\\:") {
+		return api.Share{}, badRequest("a share name needs 1 to 100 characters, without / \\ or :, and not a reserved name")
 	}
 	if !filepath.IsAbs(req.Path) {
 		return api.Share{}, badRequest("the folder must be given as an absolute path, not %q", req.Path)
@@ -144,17 +175,84 @@ func (a *App) AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
 	if !info.IsDir() {
 		return api.Share{}, badRequest("cannot share %s: it is not a folder", req.Path)
 	}
-	f := share.Folder{Name: name, Path: filepath.Clean(req.Path), Audience: share.AudienceAllFriends, Mode: share.ModeReadOnly}
-	if err := a.store.AddShare(ctx, f); err != nil {
+	mode, err := parseMode(req.Mode)
+	if err != nil {
+		return api.Share{}, err
+	}
+	ids, err := a.friendIDs(ctx, req.Friends)
+	if err != nil {
+		return api.Share{}, err
+	}
+	sh := store.Share{Folder: share.Folder{Name: name, Path: filepath.Clean(req.Path), Audience: share.AudienceAllFriends, Mode: mode}, Friends: ids}
+	if len(ids) > 0 {
+		sh.Audience = share.AudienceChosen
+	}
+	if err := a.store.AddShare(ctx, sh); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return api.Share{}, &api.Error{Status: http.StatusConflict, Message: fmt.Sprintf("you already share a folder called %q", name)}
 		}
 		return api.Share{}, err
 	}
-	s := apiShare(f)
+	return a.publishShare(ctx, sh), nil
+}
+
+func (a *App) publishShare(ctx context.Context, sh store.Share) api.Share {
+	s := a.apiShare(ctx, sh)
 	a.bus.Publish(api.Event{Type: api.EventShare, Share: &s})
 	a.publishStatus()
-	return s, nil
+	return s
+}
+
+// UpdateShare changes who may use a share, how, or pauses it
+// (localapi.Core).
+func (a *App) UpdateShare(ctx context.Context, name string, u api.ShareUpdate) (api.Share, error) {
+	sh, err := a.store.Share(ctx, name)
+	if errors.Is(err, share.ErrNotFound) {
+		return api.Share{}, &api.Error{Status: http.StatusNotFound, Message: fmt.Sprintf("you share nothing called %q", name)}
+	}
+	if err != nil {
+		return api.Share{}, err
+	}
+	if u.Mode != "" {
+		if sh.Mode, err = parseMode(u.Mode); err != nil {
+			return api.Share{}, err
+		}
+	}
+	switch u.Audience {
+	case "":
+	case string(share.AudienceAllFriends):
+		sh.Audience, sh.Friends = share.AudienceAllFriends, nil
+	case string(share.AudienceChosen):
+		if sh.Friends, err = a.friendIDs(ctx, u.Friends); err != nil {
+			return api.Share{}, err
+		}
+		sh.Audience = share.AudienceChosen
+	default:
+		return api.Share{}, badRequest("audience %q must be friends or chosen", u.Audience)
+	}
+	if u.Paused != nil {
+		sh.Paused = *u.Paused
+	}
+	if err := a.store.UpdateShare(ctx, sh); err != nil {
+		return api.Share{}, err
+	}
+	return a.publishShare(ctx, sh), nil
+}
+
+// RemoveShare stops sharing a folder (localapi.Core).
+func (a *App) RemoveShare(ctx context.Context, name string) error {
+	sh, err := a.store.Share(ctx, name)
+	if err != nil {
+		return &api.Error{Status: http.StatusNotFound, Message: fmt.Sprintf("you share nothing called %q", name)}
+	}
+	if err := a.store.RemoveShare(ctx, name); err != nil {
+		return err
+	}
+	s := a.apiShare(ctx, sh)
+	s.Removed = true
+	a.bus.Publish(api.Event{Type: api.EventShare, Share: &s})
+	a.publishStatus()
+	return nil
 }
 
 // services is what the resident serves to friends over links: every
@@ -163,6 +261,8 @@ func (a *App) services() http.Handler {
 	mux := http.NewServeMux()
 	shares := share.NewHandler(a.store, a.mayUseShare, a.log.With("subsystem", "share"))
 	mux.Handle("/share/", http.StripPrefix("/share", shares))
+	dav := share.NewDAVHandler(a.store, a.mayUseShare, a.log.With("subsystem", "dav"))
+	mux.Handle("/dav/", http.StripPrefix("/dav", dav))
 	return a.requireFriend(mux)
 }
 
@@ -278,4 +378,21 @@ func (a *App) RenameFriend(ctx context.Context, friend, name string) (api.Friend
 	f.Name = name
 	a.publishFriend(ctx, f)
 	return a.apiFriend(f), nil
+}
+
+// sweepUploads removes what uploads cut off by a crash left in shares that
+// take uploads; uploads that start after this run began are left alone.
+func (a *App) sweepUploads(ctx context.Context, cutoff time.Time) {
+	shs, err := a.store.Shares(ctx)
+	if err != nil {
+		return
+	}
+	for _, sh := range shs {
+		if sh.Mode == share.ModeReadOnly {
+			continue
+		}
+		if n, err := share.SweepStaleUploads(sh.Path, cutoff); n > 0 || err != nil {
+			a.log.Info("removed unfinished uploads", "share", sh.Name, "files", n, "err", err)
+		}
+	}
 }

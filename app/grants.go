@@ -27,11 +27,17 @@ func (a *App) requireFriend(next http.Handler) http.Handler {
 	})
 }
 
-// mayUseShare is the grant check for shares: a share whose audience is all
-// friends is open to every friend (the default grant of a new friend).
+// mayUseShare is the grant check for shares: the share must not be paused,
+// and be open to all friends (the default grant of a new friend) or to this
+// friend by name.
 func (a *App) mayUseShare(ctx context.Context, f share.Folder) bool {
-	if _, ok := peer.FromContext(ctx); !ok {
+	p, ok := peer.FromContext(ctx)
+	if !ok {
 		return false
 	}
-	return f.Audience == share.AudienceAllFriends
+	ok, err := a.store.MayUse(ctx, f.Name, p.ID)
+	if err != nil {
+		a.log.Warn("grant check", "share", f.Name, "err", err)
+	}
+	return ok
 }

@@ -2,14 +2,12 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,23 +17,32 @@ import (
 )
 
 // PartSuffix marks a download that has not finished; it is renamed to its
-// real name only when complete.
+// real name only when complete and verified.
 const PartSuffix = ".porchlight-part"
 
-// transferAttempts bounds how often a broken download is resumed before it
-// is reported failed.
-const transferAttempts = 6
+// transferAttempts bounds how often a broken transfer is retried before it
+// is reported failed (the resident can resume it later).
+const transferAttempts = 8
 
-// transfers runs downloads from friends' shares.
+// errPaused and errCancelled end a transfer's run on the resident's word.
+var (
+	errPaused    = errors.New("paused")
+	errCancelled = errors.New("cancelled")
+)
+
+// transfers runs downloads and uploads. Their state lives in the store, so
+// a transfer interrupted by sleep, a dropped link or a restart resumes.
 type transfers struct {
 	app *App
 
-	mu   sync.Mutex
-	byID map[string]*api.Transfer
-	seq  int
+	mu      sync.Mutex
+	running map[string]context.CancelCauseFunc
+	rates   map[string]int64
 }
 
-func newTransfers(a *App) *transfers { return &transfers{app: a, byID: map[string]*api.Transfer{}} }
+func newTransfers(a *App) *transfers {
+	return &transfers{app: a, running: map[string]context.CancelCauseFunc{}, rates: map[string]int64{}}
+}
 
 // StartTransfer starts downloading a file from a friend's share
 // (localapi.Core).
@@ -56,167 +63,243 @@ func (a *App) StartTransfer(ctx context.Context, req api.NewTransfer) (api.Trans
 	if req.Share == "" || strings.Trim(req.Path, "/") == "" {
 		return api.Transfer{}, badRequest("name a file as FRIEND:/SHARE/PATH")
 	}
-	t := a.xfers.add(api.Transfer{Friend: f.Name, Share: req.Share, Path: req.Path, Dest: req.Dest, State: api.TransferRunning})
-	go a.xfers.run(f, t.ID)
-	return t, nil
+	return a.xfers.start(ctx, store.Transfer{Kind: api.TransferDownload, FriendID: f.ID, Share: req.Share, Path: req.Path, Local: req.Dest, Size: -1})
+}
+
+// StartUpload starts uploading a file into a friend's share
+// (localapi.Core).
+func (a *App) StartUpload(ctx context.Context, req api.NewUpload) (api.Transfer, error) {
+	f, err := a.resolveFriend(ctx, req.Friend)
+	if err != nil {
+		return api.Transfer{}, err
+	}
+	info, err := os.Stat(req.Source)
+	if !filepath.IsAbs(req.Source) || err != nil || !info.Mode().IsRegular() {
+		return api.Transfer{}, badRequest("%q is not a file you can send", req.Source)
+	}
+	if req.Share == "" || strings.Trim(req.Path, "/") == "" {
+		return api.Transfer{}, badRequest("name the place as FRIEND:/SHARE/PATH")
+	}
+	return a.xfers.start(ctx, store.Transfer{Kind: api.TransferUpload, FriendID: f.ID, Share: req.Share, Path: req.Path, Local: req.Source, Size: info.Size()})
+}
+
+func (x *transfers) start(ctx context.Context, t store.Transfer) (api.Transfer, error) {
+	b := make([]byte, 6)
+	rand.Read(b)
+	t.ID = "t" + hex.EncodeToString(b)
+	t.State = api.TransferRunning
+	if err := x.app.store.SaveTransfer(ctx, t); err != nil {
+		return api.Transfer{}, err
+	}
+	x.launch(t)
+	return x.app.apiTransfer(ctx, t), nil
+}
+
+// resumeAll restarts the transfers that were running when Porchlight
+// stopped.
+func (x *transfers) resumeAll(ctx context.Context) error {
+	ts, err := x.app.store.Transfers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if t.State == api.TransferRunning {
+			x.launch(t)
+		}
+	}
+	return nil
+}
+
+func (x *transfers) launch(t store.Transfer) {
+	ctx, cancel := context.WithCancelCause(x.app.runCtx())
+	x.mu.Lock()
+	x.running[t.ID] = cancel
+	x.mu.Unlock()
+	go x.run(ctx, t)
+}
+
+func (a *App) apiTransfer(ctx context.Context, t store.Transfer) api.Transfer {
+	name := t.FriendID
+	if f, err := a.store.Friend(ctx, t.FriendID); err == nil {
+		name = f.Name
+	}
+	a.xfers.mu.Lock()
+	rate := a.xfers.rates[t.ID]
+	a.xfers.mu.Unlock()
+	if t.State != api.TransferRunning {
+		rate = 0
+	}
+	return api.Transfer{ID: t.ID, Kind: t.Kind, Friend: name, Share: t.Share, Path: t.Path, Dest: t.Local,
+		State: t.State, Bytes: t.Bytes, Size: t.Size, Rate: rate, Error: t.Error}
 }
 
 // Transfer returns one transfer (localapi.Core).
-func (a *App) Transfer(id string) (api.Transfer, error) {
-	a.xfers.mu.Lock()
-	defer a.xfers.mu.Unlock()
-	t, ok := a.xfers.byID[id]
-	if !ok {
+func (a *App) Transfer(ctx context.Context, id string) (api.Transfer, error) {
+	t, err := a.store.Transfer(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
 		return api.Transfer{}, &api.Error{Status: http.StatusNotFound, Message: "no transfer " + id}
 	}
-	return *t, nil
+	if err != nil {
+		return api.Transfer{}, err
+	}
+	return a.apiTransfer(ctx, t), nil
 }
 
 // Transfers lists transfers, newest first (localapi.Core).
-func (a *App) Transfers() []api.Transfer {
-	a.xfers.mu.Lock()
-	defer a.xfers.mu.Unlock()
-	out := make([]api.Transfer, 0, len(a.xfers.byID))
-	for _, t := range a.xfers.byID {
-		out = append(out, *t)
+func (a *App) Transfers(ctx context.Context) ([]api.Transfer, error) {
+	ts, err := a.store.Transfers(ctx)
+	if err != nil {
+		return nil, err
 	}
-	slices.SortFunc(out, func(x, y api.Transfer) int { return strings.Compare(y.ID, x.ID) })
-	return out
+	out := make([]api.Transfer, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, a.apiTransfer(ctx, t))
+	}
+	return out, nil
 }
 
-func (x *transfers) add(t api.Transfer) api.Transfer {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.seq++
-	t.ID = fmt.Sprintf("t%06d", x.seq)
-	x.byID[t.ID] = &t
-	return t
+// ControlTransfer pauses, resumes or cancels a transfer (localapi.Core).
+func (a *App) ControlTransfer(ctx context.Context, id, action string) (api.Transfer, error) {
+	t, err := a.store.Transfer(ctx, id)
+	if err != nil {
+		return api.Transfer{}, &api.Error{Status: http.StatusNotFound, Message: "no transfer " + id}
+	}
+	finished := t.State == api.TransferDone || t.State == api.TransferCancelled
+	switch {
+	case action == "pause" && t.State == api.TransferRunning:
+		a.xfers.stop(id, errPaused)
+		t.State = api.TransferPaused
+	case action == "resume" && (t.State == api.TransferPaused || t.State == api.TransferFailed):
+		t.State, t.Error = api.TransferRunning, ""
+		if err := a.store.SaveTransfer(ctx, t); err != nil {
+			return api.Transfer{}, err
+		}
+		a.xfers.launch(t)
+	case action == "cancel" && !finished:
+		a.xfers.stop(id, errCancelled)
+		t.State = api.TransferCancelled
+		if t.Kind == api.TransferDownload {
+			os.Remove(t.Local + PartSuffix)
+		}
+	default:
+		return api.Transfer{}, badRequest("cannot %s a transfer that is %s", action, t.State)
+	}
+	if err := a.store.SaveTransfer(ctx, t); err != nil {
+		return api.Transfer{}, err
+	}
+	at := a.apiTransfer(ctx, t)
+	a.bus.Publish(api.Event{Type: api.EventTransfer, Transfer: &at})
+	return at, nil
 }
 
-// update changes a transfer and publishes it.
-func (x *transfers) update(id string, fn func(*api.Transfer)) {
+// stop ends a running transfer's goroutine and waits for it to let go.
+func (x *transfers) stop(id string, why error) {
 	x.mu.Lock()
-	t := x.byID[id]
-	fn(t)
-	snap := *t
+	cancel, ok := x.running[id]
 	x.mu.Unlock()
-	x.app.bus.Publish(api.Event{Type: api.EventTransfer, Transfer: &snap})
+	if ok {
+		cancel(why)
+	}
+	for range 100 {
+		x.mu.Lock()
+		_, still := x.running[id]
+		x.mu.Unlock()
+		if !still {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
-func (x *transfers) run(f store.Friend, id string) {
-	t, _ := x.app.Transfer(id)
-	ctx := x.app.runCtx()
-	var err error
+// save records progress and tells the clients.
+func (x *transfers) save(t store.Transfer) {
+	ctx := context.Background()
+	if err := x.app.store.SaveTransfer(ctx, t); err != nil {
+		x.app.log.Warn("save transfer", "transfer", t.ID, "err", err)
+	}
+	at := x.app.apiTransfer(ctx, t)
+	x.app.bus.Publish(api.Event{Type: api.EventTransfer, Transfer: &at})
+}
+
+func (x *transfers) run(ctx context.Context, t store.Transfer) {
+	defer func() {
+		x.mu.Lock()
+		delete(x.running, t.ID)
+		delete(x.rates, t.ID)
+		x.mu.Unlock()
+	}()
+	f, err := x.app.store.Friend(ctx, t.FriendID)
+	if err != nil {
+		t.State, t.Error = api.TransferFailed, "they are no longer your friend"
+		x.save(t)
+		return
+	}
 	for attempt := range transferAttempts {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
-				return
-			case <-time.After(time.Duration(attempt) * time.Second):
+			case <-time.After(backoff(attempt)):
 			}
 		}
-		if err = x.fetch(ctx, f, t); err == nil || isPermanent(err) {
+		if ctx.Err() != nil {
 			break
 		}
-		x.app.log.Info("download interrupted; resuming", "transfer", id, "err", err)
-	}
-	x.update(id, func(t *api.Transfer) {
-		if err != nil {
-			t.State, t.Error = api.TransferFailed, err.Error()
-			return
+		if t.Kind == api.TransferUpload {
+			err = x.upload(ctx, f, &t)
+		} else {
+			err = x.download(ctx, f, &t)
 		}
-		t.State = api.TransferDone
-	})
+		if err == nil || isPermanent(err) || ctx.Err() != nil {
+			break
+		}
+		x.app.log.Info("transfer interrupted; resuming", "transfer", t.ID, "err", err)
+	}
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, errPaused), errors.Is(cause, errCancelled):
+		return // ControlTransfer records the new state
+	case ctx.Err() != nil:
+		x.app.store.SaveTransfer(context.Background(), t) // Porchlight is stopping: resume on next start
+		return
+	case err != nil:
+		t.State, t.Error = api.TransferFailed, err.Error()
+	default:
+		t.State, t.Error = api.TransferDone, ""
+	}
+	x.save(t)
+}
+
+func backoff(attempt int) time.Duration {
+	return min(time.Duration(1<<attempt)*250*time.Millisecond, 15*time.Second)
 }
 
 type permanentError struct{ error }
 
 func isPermanent(err error) bool { return errors.As(err, new(permanentError)) }
 
-// fetch downloads what is still missing of t into its part file, then
-// renames it into place.
-func (x *transfers) fetch(ctx context.Context, f store.Friend, t api.Transfer) error {
-	part := t.Dest + PartSuffix
-	out, err := os.OpenFile(part, os.O_WRONLY|os.O_CREATE, 0o644)
-	if err != nil {
-		return permanentError{fmt.Errorf("write %s: %w", part, err)}
-	}
-	defer out.Close()
-	have, err := out.Seek(0, io.SeekEnd)
-	if err != nil {
-		return permanentError{err}
-	}
-	c, err := x.app.friendClient(ctx, f)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, "GET", "http://peer"+remoteSharePath(t.Share, "files", t.Path), nil)
-	if err != nil {
-		return permanentError{err}
-	}
-	if have > 0 {
-		req.Header.Set("Range", "bytes="+strconv.FormatInt(have, 10)+"-")
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return fmt.Errorf("download from %s: %w", f.Name, err)
-	}
-	defer resp.Body.Close()
-	switch resp.StatusCode {
-	case http.StatusPartialContent:
-	case http.StatusOK:
-		if err := out.Truncate(0); err != nil {
-			return permanentError{err}
-		}
-		if _, err := out.Seek(0, io.SeekStart); err != nil {
-			return permanentError{err}
-		}
-		have = 0
-	case http.StatusRequestedRangeNotSatisfiable:
-		out.Truncate(0)
-		return fmt.Errorf("download from %s: the file changed; starting again", f.Name)
-	default:
-		return permanentError{remoteError(f.Name, resp)}
-	}
-	size := have + resp.ContentLength
-	x.update(t.ID, func(t *api.Transfer) { t.Bytes, t.Size = have, size })
-	pw := &progressWriter{w: out, n: have, report: func(n int64) {
-		x.update(t.ID, func(t *api.Transfer) { t.Bytes = n })
-	}}
-	if _, err := io.Copy(pw, resp.Body); err != nil {
-		return fmt.Errorf("download from %s: %w", f.Name, err)
-	}
-	if resp.ContentLength >= 0 && pw.n != size {
-		return fmt.Errorf("download from %s: got %d of %d bytes", f.Name, pw.n, size)
-	}
-	if err := out.Sync(); err != nil {
-		return permanentError{err}
-	}
-	if err := out.Close(); err != nil {
-		return permanentError{err}
-	}
-	if err := os.Rename(part, t.Dest); err != nil {
-		return permanentError{fmt.Errorf("finish %s: %w", t.Dest, err)}
-	}
-	x.update(t.ID, func(t *api.Transfer) { t.Bytes, t.Size = pw.n, pw.n })
-	return nil
+// progress counts bytes through a transfer and reports them, with the
+// recent rate, a few times a second.
+type progress struct {
+	x     *transfers
+	t     *store.Transfer
+	last  time.Time
+	lastN int64
 }
 
-// progressWriter counts bytes and reports progress at most a few times a
-// second.
-type progressWriter struct {
-	w      io.Writer
-	n      int64
-	last   time.Time
-	report func(int64)
-}
-
-func (p *progressWriter) Write(b []byte) (int, error) {
-	n, err := p.w.Write(b)
-	p.n += int64(n)
-	if now := time.Now(); now.Sub(p.last) > 250*time.Millisecond {
-		p.last = now
-		p.report(p.n)
+func (p *progress) add(n int) {
+	p.t.Bytes += int64(n)
+	now := time.Now()
+	if el := now.Sub(p.last); el > 250*time.Millisecond {
+		if !p.last.IsZero() {
+			rate := int64(float64(p.t.Bytes-p.lastN) / el.Seconds())
+			p.x.mu.Lock()
+			old := p.x.rates[p.t.ID]
+			if old > 0 {
+				rate = (old + rate) / 2
+			}
+			p.x.rates[p.t.ID] = rate
+			p.x.mu.Unlock()
+		}
+		p.last, p.lastN = now, p.t.Bytes
+		p.x.save(*p.t)
 	}
-	return n, err
 }

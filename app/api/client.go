@@ -165,10 +165,21 @@ func (c *Client) Shares(ctx context.Context) ([]Share, error) {
 	return out, c.do(ctx, "GET", "/v1/shares", nil, &out)
 }
 
-// AddShare shares a folder with all friends, read-only.
+// AddShare shares a folder.
 func (c *Client) AddShare(ctx context.Context, req NewShare) (Share, error) {
 	var s Share
 	return s, c.do(ctx, "POST", "/v1/shares", req, &s)
+}
+
+// UpdateShare changes a share's mode, audience or pause.
+func (c *Client) UpdateShare(ctx context.Context, name string, u ShareUpdate) (Share, error) {
+	var s Share
+	return s, c.do(ctx, "PATCH", "/v1/shares/"+url.PathEscape(name), u, &s)
+}
+
+// RemoveShare stops sharing a folder; the folder itself is untouched.
+func (c *Client) RemoveShare(ctx context.Context, name string) error {
+	return c.do(ctx, "DELETE", "/v1/shares/"+url.PathEscape(name), nil, nil)
 }
 
 // RemoteShares lists the folders a friend shares with the resident.
@@ -202,10 +213,44 @@ func escapePath(p string) string {
 	return strings.Join(parts, "/")
 }
 
+// Mount serves a friend's share on a loopback WebDAV address with its own
+// password, for file managers and davfs2.
+func (c *Client) Mount(ctx context.Context, req NewMount) (Mount, error) {
+	var m Mount
+	return m, c.do(ctx, "POST", "/v1/mounts", req, &m)
+}
+
 // StartTransfer starts downloading a file from a friend's share.
 func (c *Client) StartTransfer(ctx context.Context, req NewTransfer) (Transfer, error) {
 	var t Transfer
 	return t, c.do(ctx, "POST", "/v1/transfers", req, &t)
+}
+
+// StartUpload starts uploading a file into a friend's share.
+func (c *Client) StartUpload(ctx context.Context, req NewUpload) (Transfer, error) {
+	var t Transfer
+	return t, c.do(ctx, "POST", "/v1/uploads", req, &t)
+}
+
+// PauseTransfer pauses a transfer; ResumeTransfer continues it where it
+// stopped.
+func (c *Client) PauseTransfer(ctx context.Context, id string) (Transfer, error) {
+	return c.transferAction(ctx, id, "pause")
+}
+
+// ResumeTransfer continues a paused or failed transfer.
+func (c *Client) ResumeTransfer(ctx context.Context, id string) (Transfer, error) {
+	return c.transferAction(ctx, id, "resume")
+}
+
+// CancelTransfer stops a transfer and throws away what it fetched.
+func (c *Client) CancelTransfer(ctx context.Context, id string) (Transfer, error) {
+	return c.transferAction(ctx, id, "cancel")
+}
+
+func (c *Client) transferAction(ctx context.Context, id, action string) (Transfer, error) {
+	var t Transfer
+	return t, c.do(ctx, "POST", "/v1/transfers/"+url.PathEscape(id)+"/"+action, struct{}{}, &t)
 }
 
 // Transfer returns one transfer's state.

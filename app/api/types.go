@@ -58,16 +58,33 @@ type Rename struct {
 
 // Share is one of the resident's shared folders.
 type Share struct {
-	Name     string `json:"name"`
-	Path     string `json:"path"`
-	Audience string `json:"audience"`
-	Mode     string `json:"mode"`
+	Name     string   `json:"name"`
+	Path     string   `json:"path"`
+	Audience string   `json:"audience"`          // "friends" (all) or "chosen"
+	Mode     string   `json:"mode"`              // "ro", "rw" or "drop" (upload only)
+	Friends  []string `json:"friends,omitempty"` // names of the chosen friends
+	Paused   bool     `json:"paused,omitempty"`
+	// Removed is set on the event that reports the share stopped.
+	Removed bool `json:"removed,omitempty"`
 }
 
-// NewShare asks to share a folder.
+// NewShare asks to share a folder. Without Friends it is shared with all
+// friends; Mode defaults to read-only.
 type NewShare struct {
-	Name string `json:"name"`
-	Path string `json:"path"`
+	Name    string   `json:"name"`
+	Path    string   `json:"path"`
+	Mode    string   `json:"mode,omitempty"`
+	Friends []string `json:"friends,omitempty"` // names or IDs
+}
+
+// ShareUpdate changes a share; empty fields stay as they are.
+type ShareUpdate struct {
+	Mode string `json:"mode,omitempty"`
+	// Audience "friends" opens the share to all friends; "chosen" limits it
+	// to Friends.
+	Audience string   `json:"audience,omitempty"`
+	Friends  []string `json:"friends,omitempty"`
+	Paused   *bool    `json:"paused,omitempty"`
 }
 
 // NewInvite asks for an invitation.
@@ -146,25 +163,60 @@ type NewTransfer struct {
 	Dest   string `json:"dest"` // absolute path of the file to write
 }
 
-// Transfer is a download in progress or finished.
+// NewUpload asks to upload a file into a friend's share.
+type NewUpload struct {
+	Friend string `json:"friend"`
+	Share  string `json:"share"`
+	Path   string `json:"path"`   // where in the share, including the file name
+	Source string `json:"source"` // absolute path of the local file
+}
+
+// Transfer is a download or upload, running, paused or finished.
 type Transfer struct {
 	ID     string `json:"id"`
+	Kind   string `json:"kind"` // TransferDownload or TransferUpload
 	Friend string `json:"friend"`
 	Share  string `json:"share"`
 	Path   string `json:"path"`
-	Dest   string `json:"dest"`
-	State  string `json:"state"` // TransferRunning, TransferDone, TransferFailed
-	Bytes  int64  `json:"bytes"`
-	Size   int64  `json:"size"`
-	Error  string `json:"error,omitempty"`
+	// Dest is the local file: where a download goes, or what an upload sends.
+	Dest  string `json:"dest"`
+	State string `json:"state"` // one of the Transfer* states
+	Bytes int64  `json:"bytes"`
+	Size  int64  `json:"size"` // -1 while unknown
+	// Rate is the recent speed in bytes per second, while running.
+	Rate  int64  `json:"rate,omitempty"`
+	Error string `json:"error,omitempty"`
 }
+
+// Transfer kinds.
+const (
+	TransferDownload = "download"
+	TransferUpload   = "upload"
+)
 
 // Transfer states.
 const (
-	TransferRunning = "running"
-	TransferDone    = "done"
-	TransferFailed  = "failed"
+	TransferRunning   = "running"
+	TransferPaused    = "paused"
+	TransferDone      = "done"
+	TransferFailed    = "failed"
+	TransferCancelled = "cancelled"
 )
+
+// NewMount asks for a friend's share on a loopback WebDAV address.
+type NewMount struct {
+	Friend string `json:"friend"`
+	Share  string `json:"share"`
+}
+
+// Mount is where the resident's own programs reach a friend's share.
+type Mount struct {
+	Friend   string `json:"friend"`
+	Share    string `json:"share"`
+	URL      string `json:"url"`
+	User     string `json:"user"`
+	Password string `json:"password"`
+}
 
 // Event is one change pushed on the event stream.
 type Event struct {

@@ -31,11 +31,16 @@ type Core interface {
 	RevokeInvite(ctx context.Context, id string) error
 	Shares(ctx context.Context) ([]api.Share, error)
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
+	UpdateShare(ctx context.Context, name string, u api.ShareUpdate) (api.Share, error)
+	RemoveShare(ctx context.Context, name string) error
 	RemoteShares(ctx context.Context, friend string) ([]api.RemoteShare, error)
 	List(ctx context.Context, friend, share, path string, offset, limit int) (api.Listing, error)
+	Mount(ctx context.Context, req api.NewMount) (api.Mount, error)
 	StartTransfer(ctx context.Context, req api.NewTransfer) (api.Transfer, error)
-	Transfer(id string) (api.Transfer, error)
-	Transfers() []api.Transfer
+	StartUpload(ctx context.Context, req api.NewUpload) (api.Transfer, error)
+	Transfer(ctx context.Context, id string) (api.Transfer, error)
+	Transfers(ctx context.Context) ([]api.Transfer, error)
+	ControlTransfer(ctx context.Context, id, action string) (api.Transfer, error)
 	Subscribe() (<-chan api.Event, func())
 }
 
@@ -97,6 +102,15 @@ func New(core Core, logger *slog.Logger) http.Handler {
 			replyTo(w)(s.core.AddShare(r.Context(), req))
 		}
 	})
+	mux.HandleFunc("PATCH /v1/shares/{name}", func(w http.ResponseWriter, r *http.Request) {
+		var req api.ShareUpdate
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.UpdateShare(r.Context(), r.PathValue("name"), req))
+		}
+	})
+	mux.HandleFunc("DELETE /v1/shares/{name}", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, struct{}{}, s.core.RemoveShare(r.Context(), r.PathValue("name")))
+	})
 	mux.HandleFunc("GET /v1/remote/{friend}/shares", func(w http.ResponseWriter, r *http.Request) {
 		replyTo(w)(s.core.RemoteShares(r.Context(), r.PathValue("friend")))
 	})
@@ -111,9 +125,24 @@ func New(core Core, logger *slog.Logger) http.Handler {
 			replyTo(w)(s.core.StartTransfer(r.Context(), req))
 		}
 	})
-	mux.HandleFunc("GET /v1/transfers", func(w http.ResponseWriter, r *http.Request) { reply(w, s.core.Transfers(), nil) })
+	mux.HandleFunc("POST /v1/mounts", func(w http.ResponseWriter, r *http.Request) {
+		var req api.NewMount
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.Mount(r.Context(), req))
+		}
+	})
+	mux.HandleFunc("POST /v1/uploads", func(w http.ResponseWriter, r *http.Request) {
+		var req api.NewUpload
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.StartUpload(r.Context(), req))
+		}
+	})
+	mux.HandleFunc("GET /v1/transfers", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Transfers(r.Context())) })
 	mux.HandleFunc("GET /v1/transfers/{id}", func(w http.ResponseWriter, r *http.Request) {
-		replyTo(w)(s.core.Transfer(r.PathValue("id")))
+		replyTo(w)(s.core.Transfer(r.Context(), r.PathValue("id")))
+	})
+	mux.HandleFunc("POST /v1/transfers/{id}/{action}", func(w http.ResponseWriter, r *http.Request) {
+		replyTo(w)(s.core.ControlTransfer(r.Context(), r.PathValue("id"), r.PathValue("action")))
 	})
 	return refuseBrowsers(mux)
 }

@@ -65,9 +65,24 @@ func (m *memCore) List(_ context.Context, f, s, p string, o, l int) (api.Listing
 func (m *memCore) StartTransfer(context.Context, api.NewTransfer) (api.Transfer, error) {
 	return api.Transfer{}, nil
 }
-func (m *memCore) Transfer(id string) (api.Transfer, error) { return api.Transfer{ID: id}, nil }
-func (m *memCore) Transfers() []api.Transfer                { return nil }
-func (m *memCore) Subscribe() (<-chan api.Event, func())    { return m.bus.Subscribe() }
+func (m *memCore) Transfer(_ context.Context, id string) (api.Transfer, error) {
+	return api.Transfer{ID: id}, nil
+}
+func (m *memCore) Transfers(context.Context) ([]api.Transfer, error) { return nil, nil }
+func (m *memCore) StartUpload(context.Context, api.NewUpload) (api.Transfer, error) {
+	return api.Transfer{}, nil
+}
+func (m *memCore) ControlTransfer(_ context.Context, id, action string) (api.Transfer, error) {
+	return api.Transfer{ID: id, State: action}, nil
+}
+func (m *memCore) UpdateShare(_ context.Context, name string, u api.ShareUpdate) (api.Share, error) {
+	return api.Share{Name: name, Mode: u.Mode}, nil
+}
+func (m *memCore) RemoveShare(context.Context, string) error { return nil }
+func (m *memCore) Mount(_ context.Context, r api.NewMount) (api.Mount, error) {
+	return api.Mount{Share: r.Share}, nil
+}
+func (m *memCore) Subscribe() (<-chan api.Event, func()) { return m.bus.Subscribe() }
 
 func serve(t *testing.T) (*api.Client, string) {
 	t.Helper()

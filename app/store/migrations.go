@@ -63,6 +63,28 @@ var migrations = []string{
 		mode       TEXT NOT NULL,
 		created_at INTEGER NOT NULL
 	);`,
+	// 2: shares for chosen friends, paused shares, transfers that survive a restart.
+	`ALTER TABLE shares ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE share_grants (
+		share_name TEXT NOT NULL REFERENCES shares(name) ON DELETE CASCADE ON UPDATE CASCADE,
+		friend_id  TEXT NOT NULL REFERENCES friends(id) ON DELETE CASCADE,
+		PRIMARY KEY (share_name, friend_id)
+	);
+	CREATE TABLE transfers (
+		id         TEXT PRIMARY KEY,
+		kind       TEXT NOT NULL,
+		friend_id  TEXT NOT NULL REFERENCES friends(id) ON DELETE CASCADE,
+		share      TEXT NOT NULL,
+		path       TEXT NOT NULL,
+		local      TEXT NOT NULL,
+		state      TEXT NOT NULL,
+		bytes      INTEGER NOT NULL DEFAULT 0,
+		size       INTEGER NOT NULL DEFAULT -1,
+		etag       TEXT NOT NULL DEFAULT '',
+		error      TEXT NOT NULL DEFAULT '',
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	);`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -178,10 +178,10 @@ func TestShares(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	f := share.Folder{Name: "Photos", Path: "/home/ana/Photos", Audience: share.AudienceAllFriends, Mode: share.ModeReadOnly}
-	if err := s.AddShare(ctx, f); err != nil {
+	if err := s.AddShare(ctx, Share{Folder: f}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddShare(ctx, f); !errors.Is(err, ErrExists) {
+	if err := s.AddShare(ctx, Share{Folder: f}); !errors.Is(err, ErrExists) {
 		t.Fatalf("duplicate share: %v", err)
 	}
 	got, err := s.Folder(ctx, "Photos")
@@ -190,5 +190,42 @@ func TestShares(t *testing.T) {
 	}
 	if _, err := s.Folder(ctx, "Taxes"); !errors.Is(err, share.ErrNotFound) {
 		t.Fatalf("missing share: %v", err)
+	}
+}
+
+func TestMayUse(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	now := time.Now()
+	ben, cas := friend(t, "Ben"), friend(t, "Cas")
+	for _, f := range []Friend{ben, cas} {
+		secret := invite.NewSecret()
+		s.CreateInvite(ctx, Invite{ID: invite.ID(secret), Secret: secret, Expires: now.Add(time.Hour)})
+		if _, _, err := s.Redeem(ctx, invite.ID(secret), f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.AddShare(ctx, Share{Folder: share.Folder{Name: "All", Path: "/a", Audience: share.AudienceAllFriends, Mode: share.ModeReadOnly}})
+	s.AddShare(ctx, Share{Folder: share.Folder{Name: "Ben only", Path: "/b", Audience: share.AudienceChosen, Mode: share.ModeReadWrite}, Friends: []string{ben.ID}})
+	s.AddShare(ctx, Share{Folder: share.Folder{Name: "Paused", Path: "/p", Audience: share.AudienceAllFriends, Mode: share.ModeReadOnly}, Paused: true})
+	cases := []struct {
+		share  string
+		friend Friend
+		want   bool
+	}{
+		{"All", ben, true}, {"All", cas, true},
+		{"Ben only", ben, true}, {"Ben only", cas, false},
+		{"Paused", ben, false}, {"Missing", ben, false},
+	}
+	for _, c := range cases {
+		if got, err := s.MayUse(ctx, c.share, c.friend.ID); err != nil || got != c.want {
+			t.Errorf("MayUse(%q, %s) = %v, %v; want %v", c.share, c.friend.Name, got, err, c.want)
+		}
+	}
+	// Removing Ben removes his grants; the share stays.
+	s.RemoveFriend(ctx, ben.ID)
+	sh, err := s.Share(ctx, "Ben only")
+	if err != nil || len(sh.Friends) != 0 {
+		t.Fatalf("after removing Ben: %+v, %v", sh, err)
 	}
 }

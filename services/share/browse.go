@@ -48,7 +48,7 @@ func (h *handler) serveList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	root, rel, ok := h.resolve(w, r)
+	_, root, rel, ok := h.resolve(w, r, useRead)
 	if !ok {
 		return
 	}
@@ -109,7 +109,8 @@ func parsePage(q url.Values) (offset, limit int, err error) {
 // readDir returns the entries of dir (at rel in root), directories first,
 // then by name. Symbolic links are shown as what they point to. Left out are
 // links that dangle or lead outside the folder, special files, and names that
-// CleanPath refuses: nothing is listed that cannot be opened.
+// CleanPath refuses: nothing is listed that cannot be opened. Nor are uploads
+// still in progress.
 func readDir(root *os.Root, rel string, dir *os.File) ([]Entry, error) {
 	dirents, err := dir.ReadDir(-1)
 	if err != nil {
@@ -117,7 +118,7 @@ func readDir(root *os.Root, rel string, dir *os.File) ([]Entry, error) {
 	}
 	entries := make([]Entry, 0, len(dirents))
 	for _, d := range dirents {
-		if _, err := CleanPath(d.Name()); err != nil {
+		if _, err := CleanPath(d.Name()); err != nil || isTempName(d.Name()) {
 			continue
 		}
 		info, err := d.Info()

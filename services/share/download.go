@@ -5,10 +5,11 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strings"
 )
 
 func (h *handler) serveFile(w http.ResponseWriter, r *http.Request) {
-	root, rel, ok := h.resolve(w, r)
+	_, root, rel, ok := h.resolve(w, r, useRead)
 	if !ok {
 		return
 	}
@@ -41,7 +42,25 @@ func (h *handler) serveFile(w http.ResponseWriter, r *http.Request) {
 	// A friend's file must not run as a page of the origin it is served from.
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "sandbox")
-	http.ServeContent(w, r, path.Base(rel), info.ModTime(), f)
+	if r.Method != http.MethodGet || !wantsSHA256(r.Header.Values(wantReprDigestHeader)) ||
+		strings.Contains(r.Header.Get("Range"), ",") {
+		// Multiple ranges are served from another goroutine: no digest.
+		http.ServeContent(w, r, path.Base(rel), info.ModTime(), f)
+		return
+	}
+	hf := newHashingFile(r.Context(), f, info.Size())
+	tw := &trailerWriter{ResponseWriter: w, r: r}
+	http.ServeContent(tw, r, path.Base(rel), info.ModTime(), hf)
+	if !tw.sendsBody() || r.Context().Err() != nil {
+		return
+	}
+	sum, err := hf.finish()
+	if err != nil {
+		// Without the trailer the client cannot verify, so it must not trust.
+		h.logger(r).Warn("digest", "share", r.PathValue("name"), "path", rel, "err", err)
+		return
+	}
+	w.Header().Set(reprDigestHeader, formatReprDigest(sum))
 }
 
 // etag names a version of a file by its size and modification time.

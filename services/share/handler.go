@@ -33,11 +33,20 @@ type handler struct {
 //
 //	GET /shares                           the shares the peer may use ([]FolderInfo)
 //	GET /shares/{name}/list/{path...}     one page of a directory (Listing); ?offset=N&limit=M
-//	GET /shares/{name}/files/{path...}    a file's bytes (HEAD, Range and ETag work)
+//	GET /shares/{name}/files/{path...}    a file's bytes (HEAD, Range and ETag work;
+//	                                      Want-Repr-Digest: sha-256=1 adds a Repr-Digest trailer)
+//	PUT /shares/{name}/files/{path...}    upload a file (UploadResult); ?conflict=keep|overwrite
+//	POST /shares/{name}/mkdir/{path...}   create a folder (read-write shares)
 //
-// Errors are JSON {"error": "..."}: 403 without a peer, 400 for a hostile
-// path, 404 for a missing file or a share that is missing or not the peer's
-// to use (the two look the same). A nil logger discards logs.
+// An upload is written to a hidden file in the target folder and renamed into
+// place only once the whole body has arrived; ?conflict=keep (the default,
+// and the only choice in a drop box) never replaces a file but picks
+// "name (2).ext" and so on, ?conflict=overwrite replaces it atomically.
+//
+// Errors are JSON {"error": "..."}: 403 without a peer or for what the
+// share's mode forbids, 400 for a hostile path, 404 for a missing file or a
+// share that is missing or not the peer's to use (the two look the same),
+// 409 for a missing parent folder. A nil logger discards logs.
 func NewHandler(c Catalog, allow Access, logger *slog.Logger) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -50,6 +59,11 @@ func NewHandler(c Catalog, allow Access, logger *slog.Logger) http.Handler {
 	h.mux.HandleFunc("GET /shares/{name}/list", h.serveList)
 	h.mux.HandleFunc("GET /shares/{name}/list/{path...}", h.serveList)
 	h.mux.HandleFunc("GET /shares/{name}/files/{path...}", h.serveFile)
+	h.mux.HandleFunc("GET /shares/{name}/files", h.serveFile)
+	h.mux.HandleFunc("PUT /shares/{name}/files", h.serveUpload)
+	h.mux.HandleFunc("PUT /shares/{name}/files/{path...}", h.serveUpload)
+	h.mux.HandleFunc("POST /shares/{name}/mkdir", h.serveMkdir)
+	h.mux.HandleFunc("POST /shares/{name}/mkdir/{path...}", h.serveMkdir)
 	h.mux.HandleFunc("/", h.serveUnknown)
 	return h
 }
@@ -102,38 +116,67 @@ func (h *handler) serveUnknown(w http.ResponseWriter, r *http.Request) {
 	writeError(w, http.StatusNotFound, "not found")
 }
 
-// resolve finds the share and the path within it that r names, and opens the
-// shared folder as an os.Root for the caller to close. When it cannot, it
-// answers r itself and returns false.
-func (h *handler) resolve(w http.ResponseWriter, r *http.Request) (*os.Root, string, bool) {
+// use is what a request wants to do in a share.
+type use int
+
+const (
+	useRead   use = iota // browse or download
+	useUpload            // add files
+	useMkdir             // create folders
+)
+
+// allows answers whether mode m permits u, and if not, why.
+func (m Mode) allows(u use) (bool, string) {
+	switch {
+	case u == useRead && !m.canRead():
+		return false, "share is upload only"
+	case u != useRead && m == ModeReadOnly:
+		return false, "this share is read-only"
+	case u == useMkdir && m != ModeReadWrite:
+		return false, "folders cannot be made in this share"
+	case u == useUpload && m != ModeReadWrite && m != ModeDropBox:
+		return false, "this share is read-only"
+	}
+	return true, ""
+}
+
+// resolve finds the share and the path within it that r names, checks that
+// the share's mode permits u, and opens the shared folder as an os.Root for
+// the caller to close. When it cannot, it answers r itself and returns false.
+func (h *handler) resolve(w http.ResponseWriter, r *http.Request, u use) (Folder, *os.Root, string, bool) {
 	name := r.PathValue("name")
 	f, err := h.catalog.Folder(r.Context(), name)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		h.logger(r).Error("find share", "share", name, "err", err)
 		writeError(w, http.StatusInternalServerError, "internal error")
-		return nil, "", false
+		return Folder{}, nil, "", false
 	}
 	if err != nil || !h.allow(r.Context(), f) {
 		// A share the peer may not use looks missing, so its name does not leak.
 		writeError(w, http.StatusNotFound, "share not found")
-		return nil, "", false
+		return Folder{}, nil, "", false
 	}
-	if !f.Mode.canRead() {
-		writeError(w, http.StatusForbidden, "share is upload only")
-		return nil, "", false
+	if ok, why := f.Mode.allows(u); !ok {
+		writeError(w, http.StatusForbidden, why)
+		return Folder{}, nil, "", false
 	}
 	rel, err := CleanPath(r.PathValue("path"))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "bad path")
-		return nil, "", false
+		return Folder{}, nil, "", false
+	}
+	if hidesTemp(rel) {
+		// An upload in progress is nobody's business.
+		writeError(w, http.StatusNotFound, "not found")
+		return Folder{}, nil, "", false
 	}
 	root, err := os.OpenRoot(f.Path)
 	if err != nil {
 		h.logger(r).Error("open shared folder", "share", name, "err", err)
 		writeError(w, http.StatusServiceUnavailable, "share unavailable")
-		return nil, "", false
+		return Folder{}, nil, "", false
 	}
-	return root, rel, true
+	return f, root, rel, true
 }
 
 // writePathError answers for a path the root could not resolve. Missing

@@ -31,10 +31,16 @@ var (
 //	    link-out -> ../outside/secret.txt, dir-out -> ../outside, abs-out -> /.../outside/secret.txt
 //	private/notes.txt        share "private": chosen, only Bob
 //	drop/                    share "drop": all friends, drop box
+//	    upload.txt
+//	rw/                      share "rw": all friends, read-write
+//	    report.txt, sub/, dir-out -> ../outside
+//
+// The WebDAV handler is mounted under /dav.
 type fixture struct {
 	dir     string
 	catalog *MemoryCatalog
 	handler http.Handler // without a peer in the context
+	dav     http.Handler // without a peer in the context
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -61,6 +67,8 @@ func newFixture(t *testing.T) *fixture {
 	write("docs/sub/a.txt", "a")
 	write("private/notes.txt", "for Bob")
 	write("drop/upload.txt", "dropped")
+	write("rw/report.txt", "old report")
+	write("rw/sub/keep.txt", "keep")
 	if err := os.Mkdir(filepath.Join(dir, "docs", "Zeta"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -68,11 +76,13 @@ func newFixture(t *testing.T) *fixture {
 	symlink("../outside/secret.txt", "docs/link-out")
 	symlink("../outside", "docs/dir-out")
 	symlink(filepath.Join(dir, "outside", "secret.txt"), "docs/abs-out")
+	symlink("../outside", "rw/dir-out")
 
 	c := NewMemoryCatalog(
 		Folder{Name: "docs", Path: filepath.Join(dir, "docs")},
 		Folder{Name: "private", Path: filepath.Join(dir, "private"), Audience: AudienceChosen},
 		Folder{Name: "drop", Path: filepath.Join(dir, "drop"), Mode: ModeDropBox},
+		Folder{Name: "rw", Path: filepath.Join(dir, "rw"), Mode: ModeReadWrite},
 	)
 	chosen := map[string][]string{"private": {bob.ID}}
 	allow := func(ctx context.Context, f Folder) bool {
@@ -80,13 +90,24 @@ func newFixture(t *testing.T) *fixture {
 		return ok && (f.Audience == AudienceAllFriends || slices.Contains(chosen[f.Name], id.ID))
 	}
 	h := http.StripPrefix("/share", NewHandler(c, allow, nil))
-	return &fixture{dir: dir, catalog: c, handler: h}
+	dav := http.StripPrefix("/dav", NewDAVHandler(c, allow, nil))
+	return &fixture{dir: dir, catalog: c, handler: h, dav: dav}
 }
 
 // as returns the API as the link serves it to id.
 func (fx *fixture) as(id peer.Identity) http.Handler {
+	return withPeer(id, fx.handler)
+}
+
+// davAs returns the WebDAV handler as the link serves it to id.
+func (fx *fixture) davAs(id peer.Identity) http.Handler {
+	return withPeer(id, fx.dav)
+}
+
+// withPeer serves h to id, as a link would.
+func withPeer(id peer.Identity, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fx.handler.ServeHTTP(w, r.WithContext(peer.WithIdentity(r.Context(), id)))
+		h.ServeHTTP(w, r.WithContext(peer.WithIdentity(r.Context(), id)))
 	})
 }
 
@@ -112,8 +133,8 @@ func TestShares(t *testing.T) {
 		who  peer.Identity
 		want []FolderInfo
 	}{
-		{alice, []FolderInfo{{"docs", ModeReadOnly}, {"drop", ModeDropBox}}},
-		{bob, []FolderInfo{{"docs", ModeReadOnly}, {"drop", ModeDropBox}, {"private", ModeReadOnly}}},
+		{alice, []FolderInfo{{"docs", ModeReadOnly}, {"drop", ModeDropBox}, {"rw", ModeReadWrite}}},
+		{bob, []FolderInfo{{"docs", ModeReadOnly}, {"drop", ModeDropBox}, {"private", ModeReadOnly}, {"rw", ModeReadWrite}}},
 	}
 	for _, tt := range tests {
 		rec := do(fx.as(tt.who), "GET", "/share/shares")

@@ -1,6 +1,14 @@
 // Package share serves a resident's shared folders to friends over a peer
 // link: a JSON API to see which shares a friend may use, browse a folder page
-// by page and download files (with Range, so transfers can resume).
+// by page, download files (with Range, so transfers can resume, and a
+// whole-file digest to verify them, see ParseReprDigest) and upload files
+// (NewHandler); and the same shares over WebDAV for file managers
+// (NewDAVHandler).
+//
+// An upload is written to a hidden temporary file in its folder and renamed
+// into place only once every byte has arrived, so a partial upload never
+// appears as a file; the JSON API keeps conflicting names apart, WebDAV
+// follows its Overwrite header (drop boxes never replace a file).
 //
 // The handler sits behind the link, so every request carries the remote
 // peer's identity in its context (see package peer). Which shares exist comes

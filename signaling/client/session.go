@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -27,8 +28,9 @@ type session struct {
 	ctx    context.Context // done when the session ends
 	cancel context.CancelFunc
 
-	mu      sync.Mutex
-	waiting map[string][]chan error // sends by id, until accepted or refused
+	mu          sync.Mutex
+	waiting     map[string][]chan error    // sends by id, until accepted or refused
+	turnWaiting map[string]chan wire.Frame // TURN credential requests by id
 }
 
 // connect runs one session: dial, log in, subscribe, then read until the
@@ -39,7 +41,7 @@ func (c *Client) connect(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	sctx, cancel := context.WithCancel(ctx)
-	s := &session{ws: ws, ctx: sctx, cancel: cancel, waiting: make(map[string][]chan error)}
+	s := &session{ws: ws, ctx: sctx, cancel: cancel, waiting: make(map[string][]chan error), turnWaiting: make(map[string]chan wire.Frame)}
 	leave := context.AfterFunc(ctx, func() { ws.Close(websocket.StatusNormalClosure, "client leaving") })
 
 	c.subMu.Lock()
@@ -73,8 +75,11 @@ func (c *Client) connect(ctx context.Context) (bool, error) {
 func (c *Client) dialAndLogin(ctx context.Context) (*websocket.Conn, error) {
 	ctx, cancel := context.WithTimeout(ctx, handshakeTimeout)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, c.url, nil)
+	ws, resp, err := websocket.Dial(ctx, c.url, nil)
 	if err != nil {
+		if resp != nil && resp.Header.Get(wire.RefusalHeader) == strconv.Itoa(int(wire.CodeTooManyConnections)) {
+			return nil, fmt.Errorf("dial relay: %w", &wire.Error{Code: wire.CodeTooManyConnections, Message: resp.Status})
+		}
 		return nil, fmt.Errorf("dial relay: %w", err)
 	}
 	ws.SetReadLimit(wire.MaxFrame)
@@ -149,9 +154,13 @@ func (c *Client) readLoop(s *session, deliveries chan<- wire.Frame) error {
 			}
 		case wire.TypeAccepted:
 			s.settle(f.ID, nil)
+		case wire.TypeTURNCreds:
+			s.answerTURN(f)
 		case wire.TypeError:
 			if f.ID != "" {
-				s.settle(f.ID, f.Err())
+				if !s.answerTURN(f) {
+					s.settle(f.ID, f.Err())
+				}
 				continue
 			}
 			refusal = f.Err()

@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
@@ -19,24 +20,28 @@ import (
 
 var (
 	errClosed  = errors.New("connection closed")
+	errIdle    = errors.New("client idle")
 	errTooSlow = &wire.Error{Code: wire.CodeTooSlow, Message: "client does not read its frames"}
 )
 
-// conn is one client connection. Its goroutine (serve) reads frames; a
-// second one (writeLoop) writes what the queue holds. A client whose queue
-// is full is dropped: the relay never waits for a slow reader.
+// conn is one client connection. Its goroutine (serve) reads frames; while
+// the queue holds frames, a second one (drain) writes them, and exits when
+// the queue is empty, so an idle client costs one goroutine. A client whose
+// queue is full is dropped: the relay never waits for a slow reader.
 type conn struct {
 	s      *Server
 	ws     *websocket.Conn
-	log    *slog.Logger
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
-	queue chan outgoing
+	qmu      sync.Mutex
+	queue    []outgoing // at most SendQueue
+	draining bool       // a drain goroutine runs
 	// flushSlots bounds the queue space that mailbox deliveries take, so
 	// live forwards still find room while a mailbox is flushed.
 	flushSlots chan struct{}
 
+	ip    string        // the client's IP address
 	key   string        // the client's public key, set by login
 	limit *rate.Limiter // shared by the connections of key, set by login
 
@@ -48,37 +53,44 @@ type outgoing struct {
 	fromMailbox bool
 }
 
-func newConn(s *Server, ws *websocket.Conn, r *http.Request) *conn {
+func newConn(s *Server, ws *websocket.Conn, ip string) *conn {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	ws.SetReadLimit(-1) // read enforces wire.MaxFrame, with close code 4004
 	return &conn{
 		s:          s,
 		ws:         ws,
-		log:        s.log.With("remote", remoteHost(r)),
+		ip:         ip,
 		ctx:        ctx,
 		cancel:     cancel,
-		queue:      make(chan outgoing, s.cfg.SendQueue),
 		flushSlots: make(chan struct{}, max(1, s.cfg.SendQueue/2)),
-		subs:       make(map[wire.Address]struct{}),
 	}
 }
 
 // serve logs the client in, then handles its frames until it leaves, idles
 // out or breaks a rule.
 func (c *conn) serve() {
-	go c.writeLoop()
-	if err := c.login(); err != nil {
+	if err := onFreshStack(c.login); err != nil {
 		c.fail(err)
 		return
 	}
-	c.log = c.log.With("key", hex.EncodeToString([]byte(c.key)[:4]))
-	c.log.Debug("client logged in")
+	c.logger().Debug("client logged in")
+	// One timer per connection, reset by every frame, rather than a context
+	// and a timer per read.
+	idle := time.AfterFunc(c.s.cfg.IdleTimeout, func() { c.drop(errIdle) })
+	defer idle.Stop()
 	for {
-		ctx, cancel := context.WithTimeout(c.ctx, c.s.cfg.IdleTimeout)
-		f, err := c.read(ctx)
-		cancel()
+		// Not c.ctx: a cancellable context costs every read an allocation
+		// that outlives it. drop closes the connection, which ends the read.
+		b, err := c.readRaw(context.Background())
+		idle.Reset(c.s.cfg.IdleTimeout)
 		if err == nil {
-			err = c.handle(f)
+			err = onFreshStack(func() error {
+				f, err := wire.DecodeFrame(b)
+				if err != nil {
+					return err
+				}
+				return c.handle(f)
+			})
 		}
 		if err != nil {
 			c.fail(err)
@@ -88,7 +100,7 @@ func (c *conn) serve() {
 }
 
 func (c *conn) login() error {
-	ctx, cancel := context.WithTimeout(c.ctx, c.s.cfg.HandshakeTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), c.s.cfg.HandshakeTimeout)
 	defer cancel()
 	nonce := make([]byte, wire.NonceSize)
 	rand.Read(nonce)
@@ -118,7 +130,7 @@ func (c *conn) handle(f wire.Frame) error {
 		if c.s.ack(c, f) {
 			return nil
 		}
-	case wire.TypeSub, wire.TypeUnsub, wire.TypePing:
+	case wire.TypeSub, wire.TypeUnsub, wire.TypePing, wire.TypeTURNAsk:
 	default:
 		return &wire.Error{Code: wire.CodeBadFrame, Message: fmt.Sprintf("unexpected %s frame", f.Type)}
 	}
@@ -132,27 +144,49 @@ func (c *conn) handle(f wire.Frame) error {
 		c.s.unsubscribe(c, f.Addrs)
 	case wire.TypePing:
 		c.reply(wire.Frame{Type: wire.TypePong, T: f.T})
+	case wire.TypeTURNAsk:
+		c.s.turnCredentials(c, f)
 	}
 	return nil
 }
 
 // read reads one frame of at most wire.MaxFrame bytes.
 func (c *conn) read(ctx context.Context) (wire.Frame, error) {
+	b, err := c.readRaw(ctx)
+	if err != nil {
+		return wire.Frame{}, err
+	}
+	return wire.DecodeFrame(b)
+}
+
+// readRaw reads one text message of at most wire.MaxFrame bytes.
+func (c *conn) readRaw(ctx context.Context) ([]byte, error) {
 	typ, r, err := c.ws.Reader(ctx)
 	if err != nil {
-		return wire.Frame{}, fmt.Errorf("read frame: %w", err)
+		return nil, fmt.Errorf("read frame: %w", err)
 	}
 	b, err := io.ReadAll(io.LimitReader(r, wire.MaxFrame+1))
 	if err != nil {
-		return wire.Frame{}, fmt.Errorf("read frame: %w", err)
+		return nil, fmt.Errorf("read frame: %w", err)
 	}
 	if len(b) > wire.MaxFrame {
-		return wire.Frame{}, &wire.Error{Code: wire.CodeTooLarge, Message: fmt.Sprintf("frame over %d bytes", wire.MaxFrame)}
+		return nil, &wire.Error{Code: wire.CodeTooLarge, Message: fmt.Sprintf("frame over %d bytes", wire.MaxFrame)}
 	}
 	if typ != websocket.MessageText {
-		return wire.Frame{}, &wire.Error{Code: wire.CodeBadFrame, Message: "frames are text messages"}
+		return nil, &wire.Error{Code: wire.CodeBadFrame, Message: "frames are text messages"}
 	}
-	return wire.DecodeFrame(b)
+	return b, nil
+}
+
+// onFreshStack runs f in a short-lived goroutine and waits for it.
+// Decoding JSON and verifying signatures take a deep stack; a goroutine's
+// stack only ever grows until the garbage collector finds it mostly unused,
+// so doing that work on the reader's own goroutine would leave every idle
+// client holding 8 KiB or more of stack instead of 4.
+func onFreshStack(f func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	return <-done
 }
 
 // fail ends the connection. A protocol error is sent to the client as an
@@ -161,24 +195,39 @@ func (c *conn) read(ctx context.Context) (wire.Frame, error) {
 func (c *conn) fail(err error) {
 	var we *wire.Error
 	if !errors.As(err, &we) {
-		c.log.Debug("connection ended", "err", err, "cause", context.Cause(c.ctx))
+		c.logger().Debug("connection ended", "err", err, "cause", context.Cause(c.ctx))
 		c.ws.CloseNow()
 		return
 	}
-	c.log.Debug("refusing client", "err", we)
+	c.logger().Debug("refusing client", "err", we)
+	c.s.metrics.reject(we.Code.String())
 	if b, err := wire.EncodeFrame(errorFrame("", we)); err == nil {
-		ctx, cancel := context.WithTimeout(c.ctx, c.s.cfg.WriteTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), c.s.cfg.WriteTimeout)
 		c.ws.Write(ctx, websocket.MessageText, b)
 		cancel()
 	}
 	c.ws.Close(websocket.StatusCode(we.Code), truncate(we.Message, 123))
 }
 
+// logger returns the relay's logger with the client's address and key
+// prefix. It is built only when something is logged: a logger per
+// connection would cost every client memory.
+func (c *conn) logger() *slog.Logger {
+	l := c.s.log.With("remote", c.ip)
+	if len(c.key) >= 4 {
+		l = l.With("key", hex.EncodeToString([]byte(c.key)[:4]))
+	}
+	return l
+}
+
 // reply queues a frame to the client.
 func (c *conn) reply(f wire.Frame) {
+	if f.Type == wire.TypeError {
+		c.s.metrics.reject(f.Code.String())
+	}
 	b, err := wire.EncodeFrame(f)
 	if err != nil {
-		c.log.Error("encode reply", "err", err)
+		c.logger().Error("encode reply", "err", err)
 		return
 	}
 	c.enqueue(outgoing{frame: b})
@@ -187,16 +236,25 @@ func (c *conn) reply(f wire.Frame) {
 // enqueue queues a frame without waiting. If the queue is full, the client
 // is dropped.
 func (c *conn) enqueue(out outgoing) bool {
-	select {
-	case c.queue <- out:
-		return true
-	default:
-		if c.ctx.Err() == nil {
-			c.log.Info("dropping a client that does not read", "queued", len(c.queue))
-			c.cancel(errTooSlow)
-		}
+	c.qmu.Lock()
+	if c.ctx.Err() != nil {
+		c.qmu.Unlock()
 		return false
 	}
+	if len(c.queue) >= c.s.cfg.SendQueue {
+		c.qmu.Unlock()
+		c.logger().Info("dropping a client that does not read", "queued", c.s.cfg.SendQueue)
+		c.drop(errTooSlow)
+		return false
+	}
+	c.queue = append(c.queue, out)
+	start := !c.draining
+	c.draining = true
+	c.qmu.Unlock()
+	if start {
+		go c.drain()
+	}
+	return true
 }
 
 // flush queues mailbox envelopes, waiting for flush slots, so that a big
@@ -211,25 +269,38 @@ func (c *conn) flush(envs []*envelope) {
 		if !c.enqueue(outgoing{frame: e.frame, fromMailbox: true}) {
 			return
 		}
+		c.s.metrics.forwarded.Add(1)
 	}
 }
 
-func (c *conn) writeLoop() {
+// drop ends the connection at once, for cause.
+func (c *conn) drop(cause error) {
+	c.cancel(cause)
+	c.ws.CloseNow()
+}
+
+// drain writes the queue's frames in order until it is empty.
+func (c *conn) drain() {
 	for {
-		select {
-		case <-c.ctx.Done():
+		c.qmu.Lock()
+		if len(c.queue) == 0 || c.ctx.Err() != nil {
+			c.queue, c.draining = nil, false
+			c.qmu.Unlock()
 			return
-		case out := <-c.queue:
-			ctx, cancel := context.WithTimeout(c.ctx, c.s.cfg.WriteTimeout)
-			err := c.ws.Write(ctx, websocket.MessageText, out.frame)
-			cancel()
-			if out.fromMailbox {
-				<-c.flushSlots
-			}
-			if err != nil {
-				c.cancel(fmt.Errorf("write frame: %w", err))
-				return
-			}
+		}
+		out := c.queue[0]
+		c.queue[0] = outgoing{}
+		c.queue = c.queue[1:]
+		c.qmu.Unlock()
+
+		ctx, cancel := context.WithTimeout(context.Background(), c.s.cfg.WriteTimeout)
+		err := c.ws.Write(ctx, websocket.MessageText, out.frame)
+		cancel()
+		if out.fromMailbox {
+			<-c.flushSlots
+		}
+		if err != nil {
+			c.drop(fmt.Errorf("write frame: %w", err))
 		}
 	}
 }

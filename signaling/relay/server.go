@@ -47,6 +47,17 @@ type Config struct {
 	MailboxBytes      int           // payload bytes per address [256 KiB]
 	MailboxMaxAge     time.Duration // [7 days]
 	MailboxTotalBytes int           // payload bytes over all addresses [64 MiB]
+
+	MaxConnections               int     // in all, logged in or not [10000]
+	MaxConnectionsPerIP          int     // from one IP address [32]
+	NewConnectionsPerSecondPerIP float64 // from one IP address, sustained [2]
+	NewConnectionBurstPerIP      int     // from one IP address, in a burst [16]
+	NewConnectionsPerSecond      float64 // in all, sustained [200]
+	NewConnectionBurst           int     // in all, in a burst [400]
+
+	Version string     // the relay software's version, for /status
+	STUN    bool       // a STUN server runs beside the relay, for /status
+	TURN    TURNIssuer // issues TURN credentials; nil when TURN is off
 }
 
 func (c Config) withDefaults() Config {
@@ -73,6 +84,19 @@ func (c Config) withDefaults() Config {
 	def(&c.MailboxBytes, 256<<10)
 	defDur(&c.MailboxMaxAge, 7*24*time.Hour)
 	def(&c.MailboxTotalBytes, 64<<20)
+	def(&c.MaxConnections, 10000)
+	def(&c.MaxConnectionsPerIP, 32)
+	if c.NewConnectionsPerSecondPerIP <= 0 {
+		c.NewConnectionsPerSecondPerIP = 2
+	}
+	def(&c.NewConnectionBurstPerIP, 16)
+	if c.NewConnectionsPerSecond <= 0 {
+		c.NewConnectionsPerSecond = 200
+	}
+	def(&c.NewConnectionBurst, 400)
+	if c.Version == "" {
+		c.Version = "dev"
+	}
 	return c
 }
 
@@ -84,12 +108,16 @@ type Server struct {
 	mux  *http.ServeMux
 	wg   sync.WaitGroup // one per connection
 
+	admission *admission
+	metrics   metrics
+
 	mu       sync.Mutex
 	closed   bool
 	conns    map[*conn]struct{}
 	subs     map[wire.Address]map[*conn]struct{}
 	limiters map[string]*keyLimiter // by key, shared by its connections
 	mail     *mailboxes
+	clientIP map[string]int // logged-in connections by remote IP, for TURN
 }
 
 type keyLimiter struct {
@@ -100,22 +128,26 @@ type keyLimiter struct {
 // Stats is a snapshot of what the relay holds.
 type Stats struct {
 	Connections      int // logged in or logging in
+	LoggedIn         int
 	Subscriptions    int // over all connections
 	MailboxEnvelopes int
 	MailboxBytes     int // payload bytes
 }
 
 // New returns a relay serving wire.Path (and the paths of other versions, to
-// tell their clients to upgrade) and GET /healthz.
+// tell their clients to upgrade), GET /healthz, GET /metrics (Prometheus
+// text), GET /status (JSON Status) and GET /i (the invite landing page).
 func New(cfg Config, logger *slog.Logger) *Server {
 	cfg = cfg.withDefaults()
 	s := &Server{
-		cfg:      cfg,
-		log:      logger,
-		mux:      http.NewServeMux(),
-		conns:    make(map[*conn]struct{}),
-		subs:     make(map[wire.Address]map[*conn]struct{}),
-		limiters: make(map[string]*keyLimiter),
+		cfg:       cfg,
+		log:       logger,
+		mux:       http.NewServeMux(),
+		conns:     make(map[*conn]struct{}),
+		subs:      make(map[wire.Address]map[*conn]struct{}),
+		limiters:  make(map[string]*keyLimiter),
+		clientIP:  make(map[string]int),
+		admission: newAdmission(cfg),
 		mail: newMailboxes(mailboxLimits{
 			envelopes:  cfg.MailboxEnvelopes,
 			bytes:      cfg.MailboxBytes,
@@ -143,6 +175,9 @@ func New(cfg Config, logger *slog.Logger) *Server {
 		fmt.Fprint(w, "ok")
 	})
 	s.mux.HandleFunc("GET /{version}/ws", s.serveWebSocket)
+	s.mux.HandleFunc("GET /metrics", s.serveMetrics)
+	s.mux.HandleFunc("GET /status", s.serveStatus)
+	s.mux.HandleFunc("GET /i", serveInvitePage)
 	return s
 }
 
@@ -171,6 +206,9 @@ func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := Stats{Connections: len(s.conns)}
+	for _, n := range s.clientIP {
+		st.LoggedIn += n
+	}
 	for _, subs := range s.subs {
 		st.Subscriptions += len(subs)
 	}
@@ -189,22 +227,38 @@ func (s *Server) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "relay has no public url", http.StatusServiceUnavailable)
 		return
 	}
-	ws, err := websocket.Accept(w, r, nil)
+	ip := remoteHost(r)
+	if refused := s.admission.admit(ip, time.Now()); refused != nil {
+		s.metrics.reject(refused.reason)
+		s.log.Debug("refused connection", "remote", ip, "reason", refused.reason)
+		refused.write(w)
+		return
+	}
+	ws, err := websocket.Accept(smallBuffers{w}, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
+		s.admission.release(ip)
 		s.log.Debug("refused websocket upgrade", "err", err)
 		return
 	}
-	c := newConn(s, ws, r)
+	s.metrics.accepted.Add(1)
+	c := newConn(s, ws, ip)
 	if !s.track(c) {
+		s.admission.release(ip)
 		ws.Close(websocket.StatusGoingAway, "relay shutting down")
 		return
 	}
-	defer s.untrack(c)
-	if version != wire.Version {
-		c.fail(&wire.Error{Code: wire.CodeVersionUnsupported, Message: upgradeHint(version)})
-		return
-	}
-	c.serve()
+	// The connection gets a goroutine of its own, and this handler returns:
+	// net/http then lets go of the request, its buffers and its goroutine's
+	// grown stack, which would otherwise stay for the life of the client.
+	go func() {
+		defer s.admission.release(ip)
+		defer s.untrack(c)
+		if version != wire.Version {
+			c.fail(&wire.Error{Code: wire.CodeVersionUnsupported, Message: upgradeHint(version)})
+			return
+		}
+		c.serve()
+	}()
 }
 
 // upgradeHint tells a client of another protocol version who must upgrade.
@@ -236,6 +290,9 @@ func (s *Server) untrack(c *conn) {
 		if l.conns--; l.conns == 0 {
 			delete(s.limiters, c.key)
 		}
+		if s.clientIP[c.ip]--; s.clientIP[c.ip] <= 0 {
+			delete(s.clientIP, c.ip)
+		}
 	}
 	s.mu.Unlock()
 	c.cancel(errClosed)
@@ -253,6 +310,16 @@ func (s *Server) loggedIn(c *conn, key string) {
 	}
 	l.conns++
 	c.key, c.limit = key, l.Limiter
+	s.clientIP[c.ip]++
+	s.metrics.loggedIn.Add(1)
+}
+
+// HasClientIP reports whether a client logged in to the relay connects from
+// ip. TURN relays only toward such addresses.
+func (s *Server) HasClientIP(ip net.IP) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clientIP[ip.String()] > 0
 }
 
 // subscribe adds subscriptions up to the limit and queues the envelopes
@@ -269,6 +336,9 @@ func (s *Server) subscribe(c *conn, addrs []wire.Address) {
 		if len(c.subs) >= s.cfg.MaxSubscriptions {
 			refused++
 			continue
+		}
+		if c.subs == nil {
+			c.subs = make(map[wire.Address]struct{})
 		}
 		c.subs[a] = struct{}{}
 		if s.subs[a] == nil {
@@ -312,6 +382,7 @@ func (s *Server) removeSub(c *conn, a wire.Address) {
 // with subscribe, so a subscriber gets each envelope either forwarded or
 // from the mailbox.
 func (s *Server) send(c *conn, f wire.Frame) {
+	s.metrics.received.Add(1)
 	if !c.limit.Allow() {
 		c.reply(errorFrame(f.ID, &wire.Error{Code: wire.CodeRateLimited, Message: fmt.Sprintf(
 			"over %g messages per second", s.cfg.MessagesPerSecond)}))
@@ -327,8 +398,8 @@ func (s *Server) send(c *conn, f wire.Frame) {
 	stored, err := s.mail.put(e, time.Now())
 	if stored {
 		for sub := range s.subs[f.To] {
-			if sub.key != c.key {
-				sub.enqueue(outgoing{frame: frame})
+			if sub.key != c.key && sub.enqueue(outgoing{frame: frame}) {
+				s.metrics.forwarded.Add(1)
 			}
 		}
 	}
@@ -360,10 +431,30 @@ func (s *Server) verifyLogin(pub, sig, nonce []byte) bool {
 	return false
 }
 
+// turnCredentials answers a turn_creds frame.
+func (s *Server) turnCredentials(c *conn, f wire.Frame) {
+	if s.cfg.TURN == nil {
+		c.reply(errorFrame(f.ID, &wire.Error{Code: wire.CodeUnavailable, Message: "this relay does not offer TURN"}))
+		return
+	}
+	cr, err := s.cfg.TURN.Issue([]byte(c.key))
+	if err != nil {
+		c.logger().Error("issue turn credentials", "err", err)
+		c.reply(errorFrame(f.ID, &wire.Error{Code: wire.CodeUnavailable, Message: "turn credentials unavailable"}))
+		return
+	}
+	s.metrics.turnCreds.Add(1)
+	c.reply(wire.Frame{Type: wire.TypeTURNCreds, ID: f.ID, Username: cr.Username, Password: cr.Password, TTL: cr.TTLSeconds, URLs: cr.URLs})
+}
+
+// remoteHost returns the IP of the request's peer, in net.IP.String form.
 func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.String()
 	}
 	return host
 }

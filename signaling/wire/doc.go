@@ -25,6 +25,9 @@
 //	  |                                                |
 //	  |---- ping{t} ---------------------------------->|  t: opaque to the relay
 //	  |<--- pong{t} -----------------------------------|  client measures round trip
+//	  |                                                |
+//	  |---- turn_creds{id} --------------------------->|  only when logged in
+//	  |<--- turn{id, username, password, ttl, urls} ---|  or error{id, code 4009} if TURN is off
 //
 // Login. The client signs LoginMessage(relayURL, Version, nonce), where
 // relayURL is the URL the client itself dialled (in CanonicalURL form), never
@@ -42,6 +45,14 @@
 // secrets they share (a friendship, an invite). The relay routes by address
 // only and never learns who owns one; payloads are sealed by the clients and
 // opaque to the relay.
+//
+// Connection limits. A relay over its limits on connections per IP, new
+// connections per second (per IP and in total) or connections in all refuses
+// the upgrade itself, before any frame: HTTP 429 (or 503 when full) with the
+// header RefusalHeader set to 4008 (CodeTooManyConnections).
+//
+// TURN. Credentials are time limited (ttl seconds) and valid only on this
+// relay; the relay relays only toward the addresses of clients logged in to it.
 //
 // Errors. A relay answers a frame it refuses with an error frame; fatal
 // errors are followed by a close with the same code (see Code). Non-fatal

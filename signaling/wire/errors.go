@@ -17,6 +17,8 @@ const (
 	CodeMailboxFull          Code = 4005 // the recipient's mailbox has no room
 	CodeTooManySubscriptions Code = 4006 // subscriptions over the relay's limit
 	CodeTooSlow              Code = 4007 // fatal: the client does not read fast enough
+	CodeTooManyConnections   Code = 4008 // fatal: over the relay's connection limits (HTTP 429 or 503 at upgrade)
+	CodeUnavailable          Code = 4009 // the relay does not offer what was asked (TURN off)
 )
 
 var codeNames = map[Code]string{
@@ -28,6 +30,8 @@ var codeNames = map[Code]string{
 	CodeMailboxFull:          "mailbox full",
 	CodeTooManySubscriptions: "too many subscriptions",
 	CodeTooSlow:              "too slow",
+	CodeTooManyConnections:   "too many connections",
+	CodeUnavailable:          "unavailable",
 }
 
 func (c Code) String() string {
@@ -68,7 +72,13 @@ var (
 	ErrMailboxFull          = &Error{Code: CodeMailboxFull}
 	ErrTooManySubscriptions = &Error{Code: CodeTooManySubscriptions}
 	ErrTooSlow              = &Error{Code: CodeTooSlow}
+	ErrTooManyConnections   = &Error{Code: CodeTooManyConnections}
+	ErrUnavailable          = &Error{Code: CodeUnavailable}
 )
+
+// RefusalHeader is the HTTP header that carries the Code of a WebSocket
+// upgrade the relay refuses before any frame (connection limits).
+const RefusalHeader = "Porchlight-Refusal"
 
 func badFrame(format string, args ...any) *Error {
 	return &Error{Code: CodeBadFrame, Message: fmt.Sprintf(format, args...)}

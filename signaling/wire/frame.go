@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // Version is the protocol version spoken by this package.
@@ -18,7 +19,8 @@ const (
 	MaxFrame   = 64 << 10 // bytes of an encoded frame
 	MaxIDLen   = 64       // bytes of a message id
 
-	maxText = 1024 // bytes of relay_url and message
+	maxText = 1024 // bytes of relay_url, message, username, password and each url
+	maxURLs = 8    // urls in a turn frame
 )
 
 // Type names a frame.
@@ -26,18 +28,20 @@ type Type string
 
 // Frame types; doc.go shows who sends which, and when.
 const (
-	TypeChallenge Type = "challenge" // relay: v, nonce, relay_url
-	TypeLogin     Type = "login"     // client: v, pub, sig
-	TypeWelcome   Type = "welcome"   // relay: login accepted
-	TypeError     Type = "error"     // relay: code, message, and the id of a refused send
-	TypeSub       Type = "sub"       // client: addrs
-	TypeUnsub     Type = "unsub"     // client: addrs
-	TypeSend      Type = "send"      // client: id, to, payload
-	TypeAccepted  Type = "accepted"  // relay: id
-	TypeDeliver   Type = "deliver"   // relay: id, to, payload
-	TypeAck       Type = "ack"       // client: id, to
-	TypePing      Type = "ping"      // client: t
-	TypePong      Type = "pong"      // relay: the ping's t
+	TypeChallenge Type = "challenge"  // relay: v, nonce, relay_url
+	TypeLogin     Type = "login"      // client: v, pub, sig
+	TypeWelcome   Type = "welcome"    // relay: login accepted
+	TypeError     Type = "error"      // relay: code, message, and the id of a refused send
+	TypeSub       Type = "sub"        // client: addrs
+	TypeUnsub     Type = "unsub"      // client: addrs
+	TypeSend      Type = "send"       // client: id, to, payload
+	TypeAccepted  Type = "accepted"   // relay: id
+	TypeDeliver   Type = "deliver"    // relay: id, to, payload
+	TypeAck       Type = "ack"        // client: id, to
+	TypePing      Type = "ping"       // client: t
+	TypePong      Type = "pong"       // relay: the ping's t
+	TypeTURNAsk   Type = "turn_creds" // client: id; asks for TURN credentials
+	TypeTURNCreds Type = "turn"       // relay: id, username, password, ttl, urls
 )
 
 // Frame is one protocol message. Which fields are set depends on Type.
@@ -55,6 +59,10 @@ type Frame struct {
 	T        int64     `json:"t,omitempty"`
 	Code     Code      `json:"code,omitempty"`
 	Message  string    `json:"message,omitempty"`
+	Username string    `json:"username,omitempty"` // TURN
+	Password string    `json:"password,omitempty"` // TURN
+	TTL      int       `json:"ttl,omitempty"`      // TURN: seconds the credentials stay valid
+	URLs     []string  `json:"urls,omitempty"`     // TURN: turn:HOST:PORT?transport=udp
 }
 
 // Err returns the error an error frame carries.
@@ -98,8 +106,11 @@ func EncodeFrame(f Frame) ([]byte, error) {
 
 // check enforces the fields each type needs.
 func (f Frame) check() error {
-	if len(f.RelayURL) > maxText || len(f.Message) > maxText {
-		return badFrame("relay_url or message over %d bytes", maxText)
+	if len(f.RelayURL) > maxText || len(f.Message) > maxText || len(f.Username) > maxText || len(f.Password) > maxText {
+		return badFrame("relay_url, message, username or password over %d bytes", maxText)
+	}
+	if len(f.URLs) > maxURLs || slices.ContainsFunc(f.URLs, func(u string) bool { return len(u) > maxText }) {
+		return badFrame("more than %d urls, or one over %d bytes", maxURLs, maxText)
 	}
 	switch f.Type {
 	case TypeChallenge, TypeLogin:
@@ -127,7 +138,12 @@ func (f Frame) check() error {
 		if len(f.Addrs) == 0 {
 			return badFrame("%s without addrs", f.Type)
 		}
-	case TypeAccepted, TypeAck:
+	case TypeAccepted, TypeAck, TypeTURNAsk:
+		return checkID(f.ID)
+	case TypeTURNCreds:
+		if f.Username == "" || f.Password == "" || f.TTL <= 0 || len(f.URLs) == 0 {
+			return badFrame("turn frame needs a username, a password, a ttl and urls")
+		}
 		return checkID(f.ID)
 	case TypeSend, TypeDeliver:
 		if err := checkID(f.ID); err != nil {

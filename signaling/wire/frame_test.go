@@ -24,6 +24,8 @@ func validFrames() []Frame {
 		{Type: TypeAck, ID: "m1", To: to},
 		{Type: TypePing, T: 12345},
 		{Type: TypePong, T: 12345},
+		{Type: TypeTURNAsk, ID: "t1"},
+		{Type: TypeTURNCreds, ID: "t1", Username: "1700000000:ab", Password: "pw", TTL: 600, URLs: []string{"turn:127.0.0.1:3478?transport=udp"}},
 	}
 }
 
@@ -56,6 +58,8 @@ func TestDecodeFrameRefuses(t *testing.T) {
 		{"not json", `{"type":`, ErrBadFrame},
 		{"unknown type", `{"type":"teleport"}`, ErrBadFrame},
 		{"no type", `{}`, ErrBadFrame},
+		{"turn ask without id", `{"type":"turn_creds"}`, ErrBadFrame},
+		{"turn without urls", `{"type":"turn","id":"t","username":"u","password":"p","ttl":5}`, ErrBadFrame},
 		{"old login", `{"type":"login","pub":"` + b64(32) + `","sig":"` + b64(64) + `"}`, ErrVersionUnsupported},
 		{"newer login", `{"type":"login","v":2,"pub":"` + b64(32) + `","sig":"` + b64(64) + `"}`, ErrVersionUnsupported},
 		{"newer challenge", `{"type":"challenge","v":2}`, ErrVersionUnsupported},

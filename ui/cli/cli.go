@@ -41,19 +41,25 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"status":   {summary: "show your name, ID, relays and the porch light", usage: "status [--json]", run: runStatus, flags: jsonFlag},
-		"invite":   {summary: "make an invite link for a friend (printed alone on stdout)", usage: "invite [--label TEXT] [--expires 168h] [--uses N]", run: runInvite, flags: inviteFlags},
-		"accept":   {summary: "accept a friend's invite link", usage: "accept [--wait 30s] LINK", run: runAccept, flags: acceptFlags},
-		"friends":  {summary: "list your friends", usage: "friends [--json]", run: runFriends, flags: jsonFlag},
-		"share":    {summary: "share a folder with all friends, read-only", usage: "share add --name NAME DIR", run: runShare, flags: shareFlags, subverbs: []string{"add"}},
-		"shares":   {summary: "list your shared folders", usage: "shares [--json]", run: runShares, flags: jsonFlag},
-		"ls":       {summary: "list a folder a friend shares", usage: "ls [--json] FRIEND:/SHARE/PATH", run: runLs, flags: jsonFlag},
-		"get":      {summary: "download a file a friend shares", usage: "get FRIEND:/SHARE/PATH DEST", run: runGet},
-		"unfriend": {summary: "end a friendship: they lose access at once", usage: "unfriend FRIEND", run: runUnfriend},
-		"rename":   {summary: "change the name you know a friend by", usage: "rename FRIEND NEWNAME", run: runRename},
-		"invites":  {summary: "list the invites you made", usage: "invites [--json]", run: runInvites, flags: jsonFlag},
-		"revoke":   {summary: "withdraw an invite", usage: "revoke INVITE-ID", run: runRevoke},
-		"window":   {summary: "open the window at a VIEW: home, invite, share or accept", usage: "window [--view VIEW] [LINK]", run: runWindow, flags: windowFlags},
+		"status":    {summary: "show your name, ID, relays and the porch light", usage: "status [--json]", run: runStatus, flags: jsonFlag},
+		"invite":    {summary: "make an invite link for a friend (printed alone on stdout)", usage: "invite [--label TEXT] [--expires 168h] [--uses N]", run: runInvite, flags: inviteFlags},
+		"accept":    {summary: "accept a friend's invite link", usage: "accept [--wait 30s] LINK", run: runAccept, flags: acceptFlags},
+		"friends":   {summary: "list your friends", usage: "friends [--json]", run: runFriends, flags: jsonFlag},
+		"share":     {summary: "share a folder (all friends, read-only unless you say), or pause, resume, change or stop a share", usage: "share add|pause|resume|set|stop [--name NAME] [--mode ro|rw|drop] [--friends A,B|all] DIR|NAME", run: runShare, flags: shareFlags, subverbs: []string{"add", "pause", "resume", "set", "stop"}},
+		"mount":     {summary: "serve a friend's share as WebDAV on this computer, for your file manager", usage: "mount [--json] FRIEND:/SHARE", run: runMount, flags: jsonFlag},
+		"put":       {summary: "upload a file into a friend's share (if they allow it)", usage: "put FILE FRIEND:/SHARE/PATH", run: runPut},
+		"transfers": {summary: "list downloads and uploads", usage: "transfers [--json]", run: runTransfers, flags: jsonFlag},
+		"transfer":  {summary: "pause, resume or cancel a download or upload", usage: "transfer pause|resume|cancel ID", run: runTransfer, subverbs: []string{"pause", "resume", "cancel"}},
+		"shares":    {summary: "list your shared folders", usage: "shares [--json]", run: runShares, flags: jsonFlag},
+		"ls":        {summary: "list a folder a friend shares", usage: "ls [--json] FRIEND:/SHARE/PATH", run: runLs, flags: jsonFlag},
+		"get":       {summary: "download a file a friend shares", usage: "get FRIEND:/SHARE/PATH DEST", run: runGet},
+		"unfriend":  {summary: "end a friendship: they lose access at once", usage: "unfriend FRIEND", run: runUnfriend},
+		"rename":    {summary: "change the name you know a friend by", usage: "rename FRIEND NEWNAME", run: runRename},
+		"invites":   {summary: "list the invites you made", usage: "invites [--json]", run: runInvites, flags: jsonFlag},
+		"revoke":    {summary: "withdraw an invite", usage: "revoke INVITE-ID", run: runRevoke},
+		"window":    {summary: "open the window at a VIEW: home, invite, share or accept", usage: "window [--view VIEW] [LINK]", run: runWindow, flags: windowFlags},
+		"open":      {summary: "open a porchlight:// invite link in the window", usage: "open LINK", run: runOpen, flags: windowFlags},
+		"autostart": {summary: "start Porchlight at login (tray only), or stop doing so", usage: "autostart on|off|status", run: runAutostart, subverbs: []string{"on", "off", "status"}},
 	}
 }
 

@@ -138,26 +138,6 @@ func runFriends(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, ar
 	return tw.Flush()
 }
 
-func shareFlags(fs *flag.FlagSet) {
-	fs.String("name", "", "the name friends see (default: the folder's name)")
-}
-
-func runShare(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
-	if len(args) != 2 || args[0] != "add" {
-		return usagef("usage: porchlight share add --name NAME DIR")
-	}
-	dir, err := filepath.Abs(args[1])
-	if err != nil {
-		return err
-	}
-	s, err := c.AddShare(ctx, api.NewShare{Name: fs.Lookup("name").Value.String(), Path: dir})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stdout, "Sharing %s as %q with all friends, read-only.\n", s.Path, s.Name)
-	return nil
-}
-
 func runShares(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
 	ss, err := c.Shares(ctx)
 	if err != nil {
@@ -256,40 +236,18 @@ func runGet(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args [
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	for t.State == api.TransferRunning {
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("stopped watching; the download goes on in Porchlight (%s)", t.ID)
-		case <-time.After(200 * time.Millisecond):
-		}
-		if t, err = c.Transfer(ctx, t.ID); err != nil {
-			return err
-		}
-		if e.Interactive {
-			fmt.Fprintf(e.Stderr, "\r%s", progressLine(t, time.Since(start)))
-		}
-	}
-	if e.Interactive {
-		fmt.Fprintln(e.Stderr)
-	}
-	if t.State == api.TransferFailed {
-		return errors.New(t.Error)
+	t, err = follow(ctx, e, c, t)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(e.Stdout, "Saved %s (%s).\n", t.Dest, humanSize(t.Size))
 	return nil
 }
 
-func progressLine(t api.Transfer, elapsed time.Duration) string {
-	pct := 0.0
-	if t.Size > 0 {
-		pct = 100 * float64(t.Bytes) / float64(t.Size)
-	}
-	rate := float64(t.Bytes) / max(elapsed.Seconds(), 0.001)
-	return fmt.Sprintf("%5.1f%%  %s of %s  %s/s   ", pct, humanSize(t.Bytes), humanSize(t.Size), humanSize(int64(rate)))
-}
-
 func humanSize(n int64) string {
+	if n < 0 {
+		return "?"
+	}
 	const unit = 1024
 	if n < unit {
 		return fmt.Sprintf("%d B", n)

@@ -38,7 +38,8 @@ func TestTrayMenu(t *testing.T) {
 	d := startDesktop(t, ctx, tmp)
 	data := filepath.Join(tmp, "data")
 	calls := filepath.Join(tmp, "window-calls")
-	env := d.env(tmp, calls)
+	config := filepath.Join(tmp, "config")
+	env := append(d.env(tmp, calls), "XDG_CONFIG_HOME="+config)
 
 	logFile := filepath.Join(tmp, "porchlight.log")
 	tray := startTray(t, env, logFile, bin, "--data", data, "--interfaces", "lo", "--name", "Ana")
@@ -47,7 +48,7 @@ func TestTrayMenu(t *testing.T) {
 	}
 
 	m := d.findMenu(t, ctx, tray.Process.Pid)
-	want := []string{"Ana — no relay reachable", "Open Porchlight", "Invite a friend…", "Accept an invite…", "Share a folder…", "", "Quit"}
+	want := []string{"Ana — no relay reachable", "Open Porchlight", "Invite a friend…", "Accept an invite…", "Share a folder…", "", "Start at login", "Quit"}
 	items := m.awaitLayout(t, ctx, func(items []menuItem) bool { return slices.Equal(labels(items), want) })
 	if items[0].enabled {
 		t.Errorf("the status line %q can be clicked; want it greyed out", items[0].label)
@@ -59,6 +60,17 @@ func TestTrayMenu(t *testing.T) {
 
 	m.click(t, ctx, byLabel(t, items, "Invite a friend…"))
 	awaitCall(t, ctx, calls, 1, []string{"--data", data, "--view", "invite"})
+
+	// "Start at login" writes the autostart entry, for this data dir, and
+	// removes it again.
+	entry := filepath.Join(config, "autostart", "porchlight.desktop")
+	m.click(t, ctx, byLabel(t, items, "Start at login"))
+	awaitFile(t, ctx, entry, true)
+	if got := readFile(entry); !strings.Contains(got, "Exec="+bin+" --data "+data+"\n") {
+		t.Errorf("the autostart entry does not start this porchlight for %s:\n%s", data, got)
+	}
+	m.click(t, ctx, byLabel(t, items, "Start at login"))
+	awaitFile(t, ctx, entry, false)
 
 	// A second launch for the same data dir opens the running one's window.
 	second := exec.CommandContext(ctx, bin, "--data", data, "--interfaces", "lo")
@@ -417,4 +429,16 @@ func privateMemory(pid int) (int, error) {
 		}
 	}
 	return total, nil
+}
+
+// awaitFile waits until name exists (or, with exists false, is gone).
+func awaitFile(t *testing.T, ctx context.Context, name string, exists bool) {
+	t.Helper()
+	for ctx.Err() == nil {
+		if _, err := os.Stat(name); (err == nil) == exists {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: want exists=%v, still not so", name, exists)
 }

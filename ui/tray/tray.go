@@ -13,6 +13,7 @@ import (
 
 	"github.com/porchlight/porchlight/app/api"
 	"github.com/porchlight/porchlight/assets"
+	"github.com/porchlight/porchlight/ui/autostart"
 	"github.com/porchlight/porchlight/ui/launcher"
 )
 
@@ -61,6 +62,7 @@ const (
 	labelInvite = "Invite a friend…"
 	labelAccept = "Accept an invite…"
 	labelShare  = "Share a folder…"
+	labelLogin  = "Start at login"
 	labelQuit   = "Quit"
 )
 
@@ -75,6 +77,12 @@ func (t *tray) serve(ctx context.Context) {
 	accept := systray.AddMenuItem(labelAccept, "Accept an invite a friend sent you")
 	share := systray.AddMenuItem(labelShare, "Share a folder with your friends")
 	systray.AddSeparator()
+	var login *systray.MenuItem
+	var loginClicked chan struct{} // nil, so never ready, without the item
+	if autostart.Supported() {
+		login = systray.AddMenuItemCheckbox(labelLogin, "Start Porchlight, in the tray, when you log in", autostartEnabled())
+		loginClicked = login.ClickedCh
+	}
 	quit := systray.AddMenuItem(labelQuit, "Stop sharing and close Porchlight")
 
 	go follow(ctx, t.cfg.Client, t.show, t.cfg.Logger)
@@ -88,12 +96,28 @@ func (t *tray) serve(ctx context.Context) {
 			t.open(launcher.ViewAccept)
 		case <-share.ClickedCh:
 			t.open(launcher.ViewShare)
+		case <-loginClicked:
+			t.switchLogin(login)
 		case <-quit.ClickedCh:
 			t.cfg.Quit()
 			return
 		case <-ctx.Done():
 			return
 		}
+	}
+}
+
+// switchLogin turns "Start at login" over and ticks the item to match what
+// the autostart folder holds afterwards.
+func (t *tray) switchLogin(item *systray.MenuItem) {
+	on, err := setStartAtLogin(!item.Checked(), t.cfg.DataDir)
+	if err != nil {
+		t.cfg.Logger.Error("start at login", "err", err)
+	}
+	if on {
+		item.Check()
+	} else {
+		item.Uncheck()
 	}
 }
 

@@ -1,0 +1,183 @@
+package window
+
+import (
+	"cmp"
+	"fmt"
+	"image/color"
+	"net/url"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/porchlight/porchlight/app/api"
+)
+
+// homeView shows who you are, the porch light, your relays, your friends and
+// your shares.
+type homeView struct {
+	light    *porchLight
+	name     *widget.Label
+	id       *widget.RichText
+	state    *widget.Label
+	problems *widget.Label
+	relays   *fyne.Container
+	friends  *fyne.Container
+	shares   *fyne.Container
+	content  fyne.CanvasObject
+}
+
+func newHomeView(w *Window) *homeView {
+	h := &homeView{
+		light:    newPorchLight(),
+		name:     heading("Porchlight"),
+		id:       caption(""),
+		state:    note(lightSentence("")),
+		problems: note(""),
+		relays:   container.NewVBox(),
+		friends:  container.NewVBox(),
+		shares:   container.NewVBox(),
+	}
+	h.problems.Importance = widget.WarningImportance
+	h.problems.Hide()
+	h.setFriends(nil)
+	h.setShares(nil)
+	h.relays.Add(caption("…"))
+
+	who := container.NewVBox(container.NewHBox(h.name, container.NewVBox(layout.NewSpacer(), h.id)), h.state, h.problems)
+	header := widget.NewCard("", "", container.NewBorder(nil, nil, h.light.content, nil, who))
+	right := container.NewVBox(panel("Relays", h.relays), panel("Your shares", h.shares))
+	body := container.NewGridWithColumns(2, container.NewVBox(panel("Friends", h.friends)), right)
+	h.content = container.NewPadded(container.NewBorder(header, nil, nil, nil, container.NewVScroll(body)))
+	return h
+}
+
+func (h *homeView) setStatus(s api.Status) {
+	h.light.set(s.State)
+	h.name.SetText(cmp.Or(s.Name, "Porchlight"))
+	setCaption(h.id, "ID "+s.ShortID)
+	h.state.SetText(lightSentence(s.State))
+	if len(s.Problems) > 0 {
+		h.problems.SetText(strings.Join(s.Problems, "\n"))
+		h.problems.Show()
+	} else {
+		h.problems.Hide()
+	}
+	rows := make([]fyne.CanvasObject, 0, len(s.Relays))
+	for _, r := range s.Relays {
+		rows = append(rows, relayRow(r))
+	}
+	if len(rows) == 0 {
+		rows = append(rows, note("No relays: only neighbours on this network can reach you."))
+	}
+	setRows(h.relays, rows)
+}
+
+func (h *homeView) setFriends(fs []api.Friend) {
+	fs = slices.Clone(fs)
+	slices.SortFunc(fs, func(a, b api.Friend) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	rows := make([]fyne.CanvasObject, 0, len(fs))
+	for _, f := range fs {
+		rows = append(rows, friendRow(f))
+	}
+	if len(rows) == 0 {
+		rows = append(rows, note("No friends yet. Invite someone from the Invite tab."))
+	}
+	setRows(h.friends, rows)
+}
+
+func (h *homeView) setShares(ss []api.Share) {
+	rows := make([]fyne.CanvasObject, 0, len(ss))
+	for _, s := range ss {
+		rows = append(rows, shareRow(s))
+	}
+	if len(rows) == 0 {
+		rows = append(rows, note("Nothing shared yet. Share a folder from the Share tab."))
+	}
+	setRows(h.shares, rows)
+}
+
+func setRows(c *fyne.Container, rows []fyne.CanvasObject) {
+	c.Objects = rows
+	c.Refresh()
+}
+
+func friendRow(f api.Friend) fyne.CanvasObject {
+	state, c := linkState(f.Link)
+	return container.NewBorder(nil, nil, dot(c), nil, itemText(f.Name, fmt.Sprintf("ID %s · %s", f.ShortID, state)))
+}
+
+// linkState says how a friend is connected, in words and as a colour.
+func linkState(link string) (string, color.Color) {
+	switch link {
+	case "direct":
+		return "connected directly", colorGood
+	case "relayed":
+		return "connected through a relay", colorFair
+	default:
+		return "not connected", colorNone
+	}
+}
+
+func relayRow(r api.RelayStatus) fyne.CanvasObject {
+	state, c := "offline", colorBad
+	if r.State == "online" {
+		state, c = "online", colorGood
+		if r.RTTMillis > 0 {
+			state = fmt.Sprintf("online · %d ms", r.RTTMillis)
+		}
+	}
+	host := widget.NewRichText(&widget.TextSegment{Text: relayHost(r.URL), Style: widget.RichTextStyleInline})
+	if r.Error != "" && r.State != "online" {
+		host.Segments = []widget.RichTextSegment{
+			&widget.TextSegment{Text: relayHost(r.URL)},
+			&widget.TextSegment{Text: r.Error, Style: captionStyle},
+		}
+	}
+	host.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, dot(c), container.NewCenter(caption(state)), host)
+}
+
+// relayHost shortens a relay URL to what a person recognises.
+func relayHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return u.Host + strings.TrimSuffix(u.Path, "/")
+}
+
+func shareRow(s api.Share) fyne.CanvasObject {
+	detail := fmt.Sprintf("%s · %s · %s", audienceWords(s.Audience), modeWords(s.Mode), s.Path)
+	return container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), nil, itemText(s.Name, detail))
+}
+
+func audienceWords(a string) string {
+	switch a {
+	case "friends":
+		return "all friends"
+	case "chosen":
+		return "chosen friends"
+	case "neighbours":
+		return "neighbours"
+	default:
+		return a
+	}
+}
+
+func modeWords(m string) string {
+	switch m {
+	case "ro":
+		return "read-only"
+	case "rw":
+		return "read and write"
+	case "drop":
+		return "drop box"
+	default:
+		return m
+	}
+}

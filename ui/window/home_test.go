@@ -1,0 +1,49 @@
+package window
+
+import (
+	"testing"
+
+	"github.com/porchlight/porchlight/app/api"
+	"github.com/porchlight/porchlight/ui/window/internal/fake"
+)
+
+func TestHomeShowsResidentRelaysFriendsAndShares(t *testing.T) {
+	core := fake.New(sampleStatus())
+	core.SetFriends(api.Friend{ID: "samid", ShortID: "3JH8-QW2N", Name: "Sam Okafor", Link: "direct"})
+	core.SetShares(api.Share{Name: "Garden photos", Path: "/home/ana/Garden", Audience: "friends", Mode: "ro"})
+	h := newHarness(t, core)
+	h.start()
+
+	h.waitText(h.w.home.content,
+		"Ana Lima", "ID 7QX4-K2MP", "Your porch light is on",
+		"relay.example.org/v1/ws", "online · 23 ms",
+		"Sam Okafor", "ID 3JH8-QW2N · connected directly",
+		"Garden photos", "all friends · read-only · /home/ana/Garden",
+	)
+	h.ui(func() {
+		if got := h.w.home.light.bulb.FillColor; got != colorLightOn {
+			t.Errorf("porch light is %v, want %v (on)", got, colorLightOn)
+		}
+	})
+}
+
+func TestHomeFollowsEvents(t *testing.T) {
+	core := fake.New(sampleStatus())
+	h := newHarness(t, core)
+	h.start()
+	h.waitText(h.w.home.content, "No friends yet")
+
+	core.AddFriend(api.Friend{ID: "ritaid", ShortID: "9PLM-4XC7", Name: "Rita Desai", Link: "relayed"})
+	h.waitText(h.w.home.content, "Rita Desai", "connected through a relay")
+
+	core.UpdateStatus(func(s *api.Status) {
+		s.State = api.StateDim
+		s.Relays[0] = api.RelayStatus{URL: s.Relays[0].URL, State: "offline", Error: "connection refused"}
+	})
+	h.waitText(h.w.home.content, "Your porch light is dim", "offline", "connection refused")
+	h.ui(func() {
+		if got := h.w.home.light.bulb.FillColor; got != colorLightDm {
+			t.Errorf("porch light is %v, want %v (dim)", got, colorLightDm)
+		}
+	})
+}

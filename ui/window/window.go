@@ -1,0 +1,163 @@
+// Package window is Porchlight's desktop window, built with fyne. It is only
+// a client of the local API (app/api): it reads state through Client, follows
+// the event stream to stay current, and never imports the core.
+//
+// Widgets are changed on fyne's goroutine only: event handlers run there, and
+// work done on other goroutines hands its results back through fyne.Do.
+package window
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/porchlight/porchlight/app/api"
+)
+
+// Client is the part of the local API the window uses; *api.Client
+// satisfies it.
+type Client interface {
+	Status(ctx context.Context) (api.Status, error)
+	Friends(ctx context.Context) ([]api.Friend, error)
+	Shares(ctx context.Context) ([]api.Share, error)
+	CreateInvite(ctx context.Context, req api.NewInvite) (api.Invite, error)
+	InspectInvite(ctx context.Context, link string) (api.InviteInfo, error)
+	Accept(ctx context.Context, link string) (api.Join, error)
+	Joins(ctx context.Context) ([]api.Join, error)
+	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
+	Events(ctx context.Context, fn func(api.Event) error) error
+}
+
+var _ Client = (*api.Client)(nil)
+
+// The views Show can switch to.
+const (
+	ViewHome   = "home"
+	ViewInvite = "invite"
+	ViewAccept = "accept"
+	ViewShare  = "share"
+)
+
+// AppID is the application ID the window runs under.
+const AppID = "org.porchlight.Porchlight"
+
+// callTimeout bounds one call to the local API made for the user.
+const callTimeout = 15 * time.Second
+
+// Window is the Porchlight window: Home, Invite, Accept and Share views over
+// one Client.
+type Window struct {
+	app    fyne.App
+	win    fyne.Window
+	client Client
+	log    *slog.Logger
+	ctx    context.Context
+	retry  chan struct{}
+	busy   sync.WaitGroup // the goroutines of Start and call
+
+	tabs    *container.AppTabs
+	tabFor  map[string]*container.TabItem
+	main    fyne.CanvasObject
+	offline *offlineView
+	banner  *banner
+
+	home   *homeView
+	invite *inviteView
+	accept *acceptView
+	share  *shareView
+}
+
+// Option changes how New builds a Window.
+type Option func(*Window)
+
+// WithLogger sends the window's diagnostics to l; by default they are
+// discarded.
+func WithLogger(l *slog.Logger) Option {
+	return func(w *Window) { w.log = l }
+}
+
+// New builds the window on app over c. It does not talk to c until Start.
+func New(app fyne.App, c Client, opts ...Option) *Window {
+	w := &Window{
+		app:    app,
+		client: c,
+		log:    slog.New(slog.DiscardHandler),
+		ctx:    context.Background(),
+		retry:  make(chan struct{}, 1),
+	}
+	for _, o := range opts {
+		o(w)
+	}
+	app.Settings().SetTheme(newPorchTheme())
+	w.win = app.NewWindow("Porchlight")
+	w.home = newHomeView(w)
+	w.invite = newInviteView(w)
+	w.accept = newAcceptView(w)
+	w.share = newShareView(w)
+	w.offline = newOfflineView(w)
+	w.banner = newBanner()
+
+	items := []*container.TabItem{
+		container.NewTabItemWithIcon("Home", theme.HomeIcon(), w.home.content),
+		container.NewTabItemWithIcon("Invite", theme.ContentAddIcon(), w.invite.content),
+		container.NewTabItemWithIcon("Accept", theme.MailReplyIcon(), w.accept.content),
+		container.NewTabItemWithIcon("Share", theme.FolderOpenIcon(), w.share.content),
+	}
+	w.tabFor = map[string]*container.TabItem{ViewHome: items[0], ViewInvite: items[1], ViewAccept: items[2], ViewShare: items[3]}
+	w.tabs = container.NewAppTabs(items...)
+	w.tabs.SetTabLocation(container.TabLocationLeading)
+	w.main = container.NewBorder(w.banner.content, nil, nil, nil, w.tabs)
+	w.offline.content.Hide()
+	w.win.SetContent(container.NewStack(w.main, w.offline.content))
+	w.win.Resize(fyne.NewSize(800, 560))
+	return w
+}
+
+// Window is the fyne window, for showing, focusing and running it.
+func (w *Window) Window() fyne.Window { return w.win }
+
+// Show switches to view (one of the View* names; anything else means Home).
+// For ViewAccept a non-empty link is an invitation, filled in and looked up;
+// for ViewShare it is a folder (a path or file:// URL) to share, so a file
+// manager can offer "Share with Porchlight". Call it on fyne's goroutine.
+func (w *Window) Show(view, link string) {
+	tab, ok := w.tabFor[view]
+	if !ok {
+		tab = w.tabFor[ViewHome]
+	}
+	w.tabs.Select(tab)
+	switch {
+	case link == "":
+	case view == ViewAccept:
+		w.accept.open(link)
+	case view == ViewShare:
+		w.share.pick(folderPath(link))
+	}
+}
+
+// Start follows the core's event stream until ctx ends, refreshing the views
+// on every (re)connect and on each change. Call it once, before running the
+// app; actions the user starts are bounded by ctx too.
+func (w *Window) Start(ctx context.Context) {
+	w.ctx = ctx
+	w.busy.Go(func() { w.follow(ctx) })
+}
+
+// Wait returns when the window's background work has stopped: the event
+// stream after Start's context ends, and calls the views made.
+func (w *Window) Wait() { w.busy.Wait() }
+
+// call runs fn on a new goroutine with a bounded context; fn hands its
+// results to the widgets through fyne.Do.
+func (w *Window) call(fn func(ctx context.Context)) {
+	w.busy.Go(func() {
+		ctx, cancel := context.WithTimeout(w.ctx, callTimeout)
+		defer cancel()
+		fn(ctx)
+	})
+}
