@@ -76,7 +76,7 @@ deb: deps
 	$(GO) build $(DEB_BUILDFLAGS) -ldflags '$(LDFLAGS)' -o $(STAGE)/linux-amd64/porchlight ./cmd/porchlight
 	$(GO) build $(DEB_BUILDFLAGS) -ldflags '$(LDFLAGS)' -o $(STAGE)/linux-amd64/porchlight-window ./cmd/porchlight-window
 	$(GO) run ./installers/linux/icons -out $(STAGE)/linux-amd64/icons
-	gzip -9n < installers/linux/changelog > $(STAGE)/linux-amd64/changelog.gz
+	for f in changelog porchlight.1 porchlight-window.1; do gzip -9n < installers/linux/$$f > $(STAGE)/linux-amd64/$$f.gz || exit 1; done
 	STAGE=$(abspath $(STAGE)/linux-amd64) VERSION=$(VERSION) $(NFPM) package --config installers/linux/nfpm.yaml --packager deb --target $(DIST)/porchlight_$(VERSION)_amd64.deb
 	$(MAKE) --no-print-directory relay-deb ARCH=amd64
 
@@ -90,7 +90,7 @@ relay-deb:
 	sed -e 's|/usr/local/bin/porchlight-relay|/usr/bin/porchlight-relay|g' \
 	    -e 's|/etc/porchlight-relay\.conf|/etc/porchlight-relay/porchlight-relay.conf|g' \
 	    installers/relay/porchlight-relay.service > $(STAGE)/relay-$(ARCH)/porchlight-relay.service
-	gzip -9n < installers/relay/changelog > $(STAGE)/relay-$(ARCH)/changelog.gz
+	for f in changelog porchlight-relay.8; do gzip -9n < installers/relay/$$f > $(STAGE)/relay-$(ARCH)/$$f.gz || exit 1; done
 	STAGE=$(abspath $(STAGE)/relay-$(ARCH)) VERSION=$(VERSION) ARCH=$(ARCH) $(NFPM) package --config installers/relay/nfpm.yaml --packager deb --target $(DIST)/porchlight-relay_$(VERSION)_$(ARCH).deb
 
 # Everything that can be built here, with SHA256SUMS: both .debs; the relay

@@ -19,6 +19,7 @@ import (
 	"github.com/porchlight/porchlight/app/api"
 	"github.com/porchlight/porchlight/app/datadir"
 	"github.com/porchlight/porchlight/app/davproxy"
+	"github.com/porchlight/porchlight/app/discovery"
 	"github.com/porchlight/porchlight/app/envelope"
 	"github.com/porchlight/porchlight/app/events"
 	"github.com/porchlight/porchlight/app/identity"
@@ -63,6 +64,7 @@ type App struct {
 	mu     sync.Mutex
 	routes map[[32]byte]route
 	ctx    context.Context
+	disco  *discovery.Service
 }
 
 // New opens the data dir (taking its lock), loads or creates the identity
@@ -163,6 +165,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	serve("relays", a.pool.Serve)
 	serve("joins", a.retryJoins)
+	serve("lan", a.serveLAN)
 	go a.sweepUploads(ctx, a.started)
 	serve("localapi", func(ctx context.Context) error {
 		go func() { <-ctx.Done(); srv.Close() }()

@@ -32,17 +32,19 @@ const DefaultInviteTTL = 7 * 24 * time.Hour
 const joinRetry = 5 * time.Second
 
 type joinRequest struct {
-	InviteID string   `json:"invite_id"`
-	Proof    []byte   `json:"proof"`
-	Name     string   `json:"name"`
-	Relays   []string `json:"relays"`
+	InviteID  string   `json:"invite_id"`
+	Proof     []byte   `json:"proof"`
+	Name      string   `json:"name"`
+	Relays    []string `json:"relays"`
+	Discovery []byte   `json:"discovery,omitempty"` // the joiner's discovery secret
 }
 
 type welcome struct {
-	InviteID string   `json:"invite_id"`
-	Secret   []byte   `json:"secret"`
-	Name     string   `json:"name"`
-	Relays   []string `json:"relays"`
+	InviteID  string   `json:"invite_id"`
+	Secret    []byte   `json:"secret"`
+	Name      string   `json:"name"`
+	Relays    []string `json:"relays"`
+	Discovery []byte   `json:"discovery,omitempty"` // the inviter's discovery secret
 }
 
 type refusal struct {
@@ -223,7 +225,7 @@ func (a *App) Joins(ctx context.Context) ([]api.Join, error) {
 
 func (a *App) sendJoin(ctx context.Context, inv *invite.Invite) {
 	relays, _ := a.store.Relays(ctx)
-	req := joinRequest{InviteID: inv.ID(), Proof: invite.Proof(inv.Secret, a.id.ID()), Name: a.name(ctx), Relays: relays}
+	req := joinRequest{InviteID: inv.ID(), Proof: invite.Proof(inv.Secret, a.id.ID()), Name: a.name(ctx), Relays: relays, Discovery: a.discoverySecret(ctx)}
 	sealed, err := envelope.Seal(a.id, inv.Inviter, msgJoin, req, time.Until(inv.Expires))
 	if err != nil {
 		a.log.Warn("seal join request", "err", err)
@@ -290,7 +292,7 @@ func (a *App) handleJoinRequest(ctx context.Context, inviteID string, m *envelop
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	name := trimName(req.Name)
-	friend, created, err := a.store.Redeem(ctx, inviteID, store.Friend{ID: joinerID, Name: name, Keys: m.From, Secret: secret, Relays: req.Relays})
+	friend, created, err := a.store.Redeem(ctx, inviteID, store.Friend{ID: joinerID, Name: name, Keys: m.From, Secret: secret, Relays: req.Relays, Discovery: req.Discovery})
 	if err != nil {
 		a.log.Info("join request refused", "invite", inviteID, "err", err)
 		var reason string
@@ -305,7 +307,7 @@ func (a *App) handleJoinRequest(ctx context.Context, inviteID string, m *envelop
 		return
 	}
 	relays, _ := a.store.Relays(ctx)
-	a.reply(ctx, inv.Secret, m.From, msgWelcome, welcome{InviteID: inviteID, Secret: friend.Secret, Name: a.name(ctx), Relays: relays})
+	a.reply(ctx, inv.Secret, m.From, msgWelcome, welcome{InviteID: inviteID, Secret: friend.Secret, Name: a.name(ctx), Relays: relays, Discovery: a.discoverySecret(ctx)})
 	if created {
 		a.log.Info("new friend", "friend", friend.ID, "name", friend.Name)
 		a.refreshRoutes(ctx)
@@ -347,7 +349,7 @@ func (a *App) handleJoinAnswer(ctx context.Context, inviteID string, m *envelope
 			a.log.Warn("refused malformed welcome", "invite", inviteID)
 			return
 		}
-		f := store.Friend{ID: j.InviterID, Name: trimName(w.Name), Keys: m.From, Secret: w.Secret, Relays: w.Relays}
+		f := store.Friend{ID: j.InviterID, Name: trimName(w.Name), Keys: m.From, Secret: w.Secret, Relays: w.Relays, Discovery: w.Discovery}
 		if f.Name == "" {
 			f.Name = j.InviterName
 		}

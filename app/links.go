@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/app/envelope"
+	"github.com/porchlight/porchlight/app/lan"
 	"github.com/porchlight/porchlight/app/link"
 	"github.com/porchlight/porchlight/app/store"
 	"github.com/porchlight/porchlight/services/peer"
@@ -35,27 +36,52 @@ type signal struct {
 	SDP     string `json:"sdp"`
 }
 
+// peerLink is a live connection to a friend, over the LAN (app/lan) or
+// WebRTC (app/link): services see no difference.
+type peerLink interface {
+	Serve(base context.Context, h http.Handler) error
+	Client() *http.Client
+	Done() <-chan struct{}
+	Close() error
+	Path() string
+}
+
+// liveLink is the link in use to a friend, and who dialled it.
+type liveLink struct {
+	peerLink
+	outgoing bool
+}
+
+func alive(l peerLink) bool {
+	select {
+	case <-l.Done():
+		return false
+	default:
+		return true
+	}
+}
+
 // dial is one attempt to link to a friend; waiters share its outcome.
 type dial struct {
 	done chan struct{}
-	link *link.Link
+	link peerLink
 	err  error
 }
 
-// links keeps at most one live link per friend, dialling on demand through
-// relay signaling and answering friends' offers.
+// links keeps at most one live link per friend: the LAN when the friend is
+// a neighbour, else WebRTC through relay signaling, dialled on demand.
 type links struct {
 	app *App
 
 	mu       sync.Mutex
-	live     map[string]*link.Link // friend ID → link
-	dialing  map[string]*dial      // friend ID → attempt under way
+	live     map[string]liveLink // friend ID → link
+	dialing  map[string]*dial    // friend ID → attempt under way
 	answers  map[string]chan string
 	answered map[string]string // session → our answer, for retried offers
 }
 
 func newLinks(a *App) *links {
-	return &links{app: a, live: map[string]*link.Link{}, dialing: map[string]*dial{}, answers: map[string]chan string{}, answered: map[string]string{}}
+	return &links{app: a, live: map[string]liveLink{}, dialing: map[string]*dial{}, answers: map[string]chan string{}, answered: map[string]string{}}
 }
 
 // path reports how the resident is linked to a friend right now.
@@ -69,16 +95,14 @@ func (l *links) path(friendID string) string {
 }
 
 // get returns a live link to f, dialling if there is none.
-func (l *links) get(ctx context.Context, f store.Friend) (*link.Link, error) {
+func (l *links) get(ctx context.Context, f store.Friend) (peerLink, error) {
 	l.mu.Lock()
 	if lk, ok := l.live[f.ID]; ok {
-		select {
-		case <-lk.Done():
-			delete(l.live, f.ID)
-		default:
+		if alive(lk) {
 			l.mu.Unlock()
-			return lk, nil
+			return lk.peerLink, nil
 		}
+		delete(l.live, f.ID)
 	}
 	d, ok := l.dialing[f.ID]
 	if !ok {
@@ -95,16 +119,21 @@ func (l *links) get(ctx context.Context, f store.Friend) (*link.Link, error) {
 	}
 }
 
+// dial links to f: over the LAN if they are a neighbour, else by WebRTC.
 func (l *links) dial(f store.Friend, d *dial) {
 	ctx, cancel := context.WithTimeout(l.app.runCtx(), dialTimeout)
 	defer cancel()
+	if c := l.app.dialLAN(ctx, f); c != nil {
+		l.adopt(f, c, true)
+		return
+	}
 	lk, err := l.offer(ctx, f)
 	if err != nil {
 		err = fmt.Errorf("link to %s: %w (they may be offline or asleep)", f.Name, err)
 		l.resolve(f.ID, nil, err)
 		return
 	}
-	l.adopt(f, lk)
+	l.adopt(f, lk, true)
 }
 
 func (l *links) offer(ctx context.Context, f store.Friend) (*link.Link, error) {
@@ -147,13 +176,21 @@ func (l *links) offer(ctx context.Context, f store.Friend) (*link.Link, error) {
 }
 
 // adopt makes lk the link to f, serving the resident's services to them
-// and waking anyone waiting for a link.
-func (l *links) adopt(f store.Friend, lk *link.Link) {
+// and waking anyone waiting for a link. If a live link already exists, one
+// fixed rule, applied the same on both sides, says which survives: the LAN
+// beats WebRTC, and between two of a kind the one the lower ID dialled.
+func (l *links) adopt(f store.Friend, lk peerLink, outgoing bool) {
 	l.mu.Lock()
-	if old, ok := l.live[f.ID]; ok && old != lk {
+	if old, ok := l.live[f.ID]; ok && old.peerLink != lk && alive(old) {
+		if l.keepOld(f.ID, old, lk, outgoing) {
+			l.mu.Unlock()
+			lk.Close()
+			l.resolve(f.ID, old.peerLink, nil)
+			return
+		}
 		old.Close()
 	}
-	l.live[f.ID] = lk
+	l.live[f.ID] = liveLink{lk, outgoing}
 	l.mu.Unlock()
 	l.resolve(f.ID, lk, nil)
 
@@ -162,7 +199,7 @@ func (l *links) adopt(f store.Friend, lk *link.Link) {
 	go func() {
 		<-lk.Done()
 		l.mu.Lock()
-		if l.live[f.ID] == lk {
+		if l.live[f.ID].peerLink == lk {
 			delete(l.live, f.ID)
 		}
 		l.mu.Unlock()
@@ -172,7 +209,16 @@ func (l *links) adopt(f store.Friend, lk *link.Link) {
 	l.app.publishFriend(context.Background(), f)
 }
 
-func (l *links) resolve(friendID string, lk *link.Link, err error) {
+func (l *links) keepOld(peerID string, old liveLink, lk peerLink, outgoing bool) bool {
+	oldLAN, newLAN := old.Path() == lan.Path, lk.Path() == lan.Path
+	if oldLAN != newLAN {
+		return oldLAN
+	}
+	lower := l.app.id.ID() < peerID
+	return old.outgoing == lower && outgoing != lower
+}
+
+func (l *links) resolve(friendID string, lk peerLink, err error) {
 	l.mu.Lock()
 	d, ok := l.dialing[friendID]
 	delete(l.dialing, friendID)
@@ -222,7 +268,7 @@ func (l *links) handleOffer(f store.Friend, s signal) {
 		lk.Close()
 		return
 	}
-	l.adopt(f, lk)
+	l.adopt(f, lk, false)
 }
 
 func (l *links) handleAnswer(s signal) {

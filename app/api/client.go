@@ -159,6 +159,17 @@ func (c *Client) RevokeInvite(ctx context.Context, id string) error {
 	return c.do(ctx, "DELETE", "/v1/invites/"+url.PathEscape(id), nil, nil)
 }
 
+// Neighbours lists Porchlights seen on the local network.
+func (c *Client) Neighbours(ctx context.Context) ([]Neighbour, error) {
+	var out []Neighbour
+	return out, c.do(ctx, "GET", "/v1/neighbours", nil, &out)
+}
+
+// UpdateSettings changes the resident's settings; empty fields stay.
+func (c *Client) UpdateSettings(ctx context.Context, s Settings) error {
+	return c.do(ctx, "PATCH", "/v1/settings", s, nil)
+}
+
 // Shares lists the resident's shared folders.
 func (c *Client) Shares(ctx context.Context) ([]Share, error) {
 	var out []Share

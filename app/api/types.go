@@ -46,7 +46,7 @@ type Friend struct {
 	Name    string    `json:"name"`
 	Relays  []string  `json:"relays"`
 	Added   time.Time `json:"added"`
-	Link    string    `json:"link"` // "none", "direct" or "relayed"
+	Link    string    `json:"link"` // "none", "lan", "direct" or "relayed"
 	// Removed is set on the event that reports the friendship ended.
 	Removed bool `json:"removed,omitempty"`
 }
@@ -218,6 +218,22 @@ type Mount struct {
 	Password string `json:"password"`
 }
 
+// Neighbour is a Porchlight seen on the local network by mDNS: a hint of
+// who is near, until a handshake proves it.
+type Neighbour struct {
+	ID     string    `json:"id,omitempty"`   // known when visible, or a friend
+	Name   string    `json:"name,omitempty"` // the friend's name, or the published one
+	Friend bool      `json:"friend"`
+	Addrs  []string  `json:"addrs"`
+	Seen   time.Time `json:"seen"`
+}
+
+// Settings are the resident's choices the core keeps.
+type Settings struct {
+	// Visibility on the LAN: "visible", "friends" or "hidden".
+	Visibility string `json:"visibility,omitempty"`
+}
+
 // Event is one change pushed on the event stream.
 type Event struct {
 	Type string    `json:"type"` // one of the Event* constants
@@ -240,6 +256,9 @@ const (
 	EventShare    = "share"
 	EventInvite   = "invite"
 	EventTransfer = "transfer"
+	// EventNeighbours says the neighbours seen on the LAN changed; reread
+	// them.
+	EventNeighbours = "neighbours"
 )
 
 // ErrorBody is how the API reports failures.

@@ -30,6 +30,8 @@ type Core interface {
 	RenameFriend(ctx context.Context, friend, name string) (api.Friend, error)
 	RevokeInvite(ctx context.Context, id string) error
 	Shares(ctx context.Context) ([]api.Share, error)
+	Neighbours(ctx context.Context) ([]api.Neighbour, error)
+	SetVisibility(ctx context.Context, v string) error
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
 	UpdateShare(ctx context.Context, name string, u api.ShareUpdate) (api.Share, error)
 	RemoveShare(ctx context.Context, name string) error
@@ -94,6 +96,20 @@ func New(core Core, logger *slog.Logger) http.Handler {
 	})
 	mux.HandleFunc("DELETE /v1/invites/{id}", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, struct{}{}, s.core.RevokeInvite(r.Context(), r.PathValue("id")))
+	})
+	mux.HandleFunc("GET /v1/neighbours", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Neighbours(r.Context())) })
+	mux.HandleFunc("PATCH /v1/settings", func(w http.ResponseWriter, r *http.Request) {
+		var req api.Settings
+		if !decode(w, r, &req) {
+			return
+		}
+		if req.Visibility != "" {
+			if err := s.core.SetVisibility(r.Context(), req.Visibility); err != nil {
+				writeError(w, err)
+				return
+			}
+		}
+		reply(w, struct{}{}, nil)
 	})
 	mux.HandleFunc("GET /v1/shares", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Shares(r.Context())) })
 	mux.HandleFunc("POST /v1/shares", func(w http.ResponseWriter, r *http.Request) {

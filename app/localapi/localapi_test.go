@@ -79,6 +79,10 @@ func (m *memCore) UpdateShare(_ context.Context, name string, u api.ShareUpdate)
 	return api.Share{Name: name, Mode: u.Mode}, nil
 }
 func (m *memCore) RemoveShare(context.Context, string) error { return nil }
+func (m *memCore) Neighbours(context.Context) ([]api.Neighbour, error) {
+	return []api.Neighbour{}, nil
+}
+func (m *memCore) SetVisibility(context.Context, string) error { return nil }
 func (m *memCore) Mount(_ context.Context, r api.NewMount) (api.Mount, error) {
 	return api.Mount{Share: r.Share}, nil
 }

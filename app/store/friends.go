@@ -19,9 +19,12 @@ type Friend struct {
 	Secret []byte // the friendship secret both sides hold
 	Relays []string
 	Added  time.Time
+	// Discovery is the friend's discovery secret: it recognises their
+	// friends-only mDNS token on the LAN (empty if they never sent one).
+	Discovery []byte
 }
 
-const friendColumns = `id, name, sign_key, seal_key, seal_sig, secret, relays, added_at`
+const friendColumns = `id, name, sign_key, seal_key, seal_sig, secret, relays, added_at, discovery_secret`
 
 type scanner interface{ Scan(...any) error }
 
@@ -29,7 +32,7 @@ func scanFriend(r scanner) (Friend, error) {
 	var f Friend
 	var relays string
 	var added int64
-	if err := r.Scan(&f.ID, &f.Name, &f.Keys.Sign, &f.Keys.Seal, &f.Keys.SealSig, &f.Secret, &relays, &added); err != nil {
+	if err := r.Scan(&f.ID, &f.Name, &f.Keys.Sign, &f.Keys.Seal, &f.Keys.SealSig, &f.Secret, &relays, &added, &f.Discovery); err != nil {
 		return f, err
 	}
 	f.Added = time.Unix(0, added)
@@ -74,12 +77,19 @@ func insertFriend(ctx context.Context, tx *sql.Tx, f Friend, now time.Time) erro
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO friends (`+friendColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = tx.ExecContext(ctx, `INSERT INTO friends (`+friendColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET name = excluded.name, sign_key = excluded.sign_key,
 			seal_key = excluded.seal_key, seal_sig = excluded.seal_sig, secret = excluded.secret,
-			relays = excluded.relays`,
-		f.ID, f.Name, []byte(f.Keys.Sign), f.Keys.Seal, f.Keys.SealSig, f.Secret, string(relays), now.UnixNano())
+			relays = excluded.relays, discovery_secret = excluded.discovery_secret`,
+		f.ID, f.Name, []byte(f.Keys.Sign), f.Keys.Seal, f.Keys.SealSig, f.Secret, string(relays), now.UnixNano(), nonNilBytes(f.Discovery))
 	return err
+}
+
+func nonNilBytes(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
 }
 
 func nonNil(s []string) []string {

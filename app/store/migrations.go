@@ -85,6 +85,8 @@ var migrations = []string{
 		created_at INTEGER NOT NULL,
 		updated_at INTEGER NOT NULL
 	);`,
+	// 3: each friend's discovery secret, to recognise them on the LAN.
+	`ALTER TABLE friends ADD COLUMN discovery_secret BLOB NOT NULL DEFAULT x'';`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
