@@ -21,6 +21,7 @@ import (
 
 	"github.com/porchlight/porchlight/app/api"
 	"github.com/porchlight/porchlight/app/datadir"
+	"github.com/porchlight/porchlight/test/netns"
 )
 
 // binDir holds the binaries built once for all tests.
@@ -76,12 +77,21 @@ func freeAddr(t *testing.T) string {
 // if the test fails.
 func startProcess(t *testing.T, logName string, name string, args ...string) *exec.Cmd {
 	t.Helper()
+	return startProcessIn(t, nil, logName, name, args...)
+}
+
+// startProcessIn is startProcess inside a network namespace (nil: here).
+func startProcessIn(t *testing.T, ns *netns.NS, logName string, name string, args ...string) *exec.Cmd {
+	t.Helper()
 	logPath := filepath.Join(t.TempDir(), logName+".log")
 	logf, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(filepath.Join(binDir, name), args...)
+	if ns != nil {
+		cmd = ns.Command(filepath.Join(binDir, name), args...)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -154,16 +164,26 @@ type node struct {
 	relays []string
 	cmd    *exec.Cmd
 	API    *api.Client
+	// ns and ifaces place the daemon in a namespace of the test's network;
+	// by default it runs here, on loopback.
+	ns     *netns.NS
+	ifaces string
 }
 
 func newNode(t *testing.T, name string, relays ...string) *node {
+	t.Helper()
+	return newNodeIn(t, nil, "lo", name, relays...)
+}
+
+// newNodeIn starts a daemon inside ns, limited to the interface ifaces.
+func newNodeIn(t *testing.T, ns *netns.NS, ifaces, name string, relays ...string) *node {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "pl-"+strings.ToLower(name)+"-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	n := &node{t: t, Name: name, Dir: dir, relays: relays, API: api.NewClient(datadir.SocketPath(dir))}
+	n := &node{t: t, Name: name, Dir: dir, relays: relays, API: api.NewClient(datadir.SocketPath(dir)), ns: ns, ifaces: ifaces}
 	n.Start()
 	return n
 }
@@ -171,11 +191,11 @@ func newNode(t *testing.T, name string, relays ...string) *node {
 // Start runs the daemon and waits until its local API answers.
 func (n *node) Start() {
 	n.t.Helper()
-	args := []string{"daemon", "--data", n.Dir, "--name", n.Name, "--interfaces", "lo", "--log-level", "debug"}
+	args := []string{"daemon", "--data", n.Dir, "--name", n.Name, "--interfaces", n.ifaces, "--log-level", "debug"}
 	for _, r := range n.relays {
 		args = append(args, "--relay", r)
 	}
-	n.cmd = startProcess(n.t, n.Name, "porchlight", args...)
+	n.cmd = startProcessIn(n.t, n.ns, n.Name, "porchlight", args...)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := n.API.WaitRunning(ctx); err != nil {

@@ -1,0 +1,79 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/app/api"
+	"github.com/porchlight/porchlight/test/netns"
+)
+
+// TestNeighboursLinkOverLAN: two residents on one LAN (two namespaces on a
+// veth pair) see each other by mDNS, and once friends their link takes the
+// LAN path. When the cable is pulled and plugged back, the link comes back
+// by itself.
+func TestNeighboursLinkOverLAN(t *testing.T) {
+	netns.Require(t)
+	sfx := netns.Suffix()
+	home, next := netns.New(t, "pl-"+sfx+"-a"), netns.New(t, "pl-"+sfx+"-b")
+	ifA, ifB := "pla"+sfx, "plb"+sfx
+	netns.Link(t, home, ifA, "10.77.0.1/24", next, ifB, "10.77.0.2/24")
+
+	relayURL := "ws://10.77.0.1:7447/v1/ws"
+	startProcessIn(t, home, "relay", "porchlight-relay", "--listen", "10.77.0.1:7447")
+	ana := newNodeIn(t, home, ifA, "Ana", relayURL)
+	ben := newNodeIn(t, next, ifB, "Ben", relayURL)
+	for _, n := range []*node{ana, ben} {
+		waitFor(t, 15*time.Second, n.Name+"'s relay", func() error {
+			var st api.Status
+			n.JSON(&st, "status")
+			if st.State != api.StateOn {
+				return fmt.Errorf("porch light %s", st.State)
+			}
+			return nil
+		})
+	}
+	befriend(t, ana, ben)
+
+	waitFor(t, 10*time.Second, "Ben to see Ana as a neighbour", func() error {
+		var ns []api.Neighbour
+		ben.JSON(&ns, "neighbours")
+		for _, n := range ns {
+			if n.Friend && n.Name == "Ana" && len(n.Addrs) > 0 && strings.HasPrefix(n.Addrs[0], "10.77.0.1:") {
+				return nil
+			}
+		}
+		return fmt.Errorf("Ben's neighbours: %+v", ns)
+	})
+	ana.MustRun("share add", "--name", "S", t.TempDir())
+	ben.MustRun("ls", "Ana:/S")
+	if p := linkPath(ben, "Ana"); p != "lan" {
+		t.Fatalf("Ben's link to Ana is %q, want lan", p)
+	}
+
+	// Pull the cable: the link dies; plug it back: it comes back by itself
+	// on the next use.
+	home.SetLink(t, ifA, false)
+	time.Sleep(2 * time.Second)
+	home.SetLink(t, ifA, true)
+	netns.Run(t, "ip", "-n", home.Name, "route", "replace", "224.0.0.0/4", "dev", ifA)
+	waitFor(t, 60*time.Second, "Ben to reach Ana again", func() error {
+		if _, errOut, code := ben.Run("ls", "Ana:/S"); code != 0 {
+			return fmt.Errorf("%s", errOut)
+		}
+		return nil
+	})
+}
+
+func linkPath(n *node, friend string) string {
+	var fs []api.Friend
+	n.JSON(&fs, "friends")
+	for _, f := range fs {
+		if f.Name == friend {
+			return f.Link
+		}
+	}
+	return ""
+}
