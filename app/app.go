@@ -219,8 +219,10 @@ func (a *App) publishStatus() {
 	a.bus.Publish(api.Event{Type: api.EventStatus, Status: &st})
 }
 
-func (a *App) linkConfig() link.Config {
-	return link.Config{Interfaces: a.cfg.Interfaces, Logger: a.log.With("subsystem", "link")}
+// linkConfig is how WebRTC links are made: ICE only on the chosen
+// interfaces, with STUN and TURN only from the resident's relays.
+func (a *App) linkConfig(ctx context.Context) link.Config {
+	return link.Config{Interfaces: a.cfg.Interfaces, ICEServers: a.pool.ICEServers(ctx), Logger: a.log.With("subsystem", "link")}
 }
 
 func (a *App) runCtx() context.Context {

@@ -137,7 +137,7 @@ func (l *links) dial(f store.Friend, d *dial) {
 }
 
 func (l *links) offer(ctx context.Context, f store.Friend) (*link.Link, error) {
-	pending, sdp, err := link.Offer(ctx, l.app.linkConfig())
+	pending, sdp, err := link.Offer(ctx, l.app.linkConfig(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +247,7 @@ func (l *links) handleOffer(f store.Friend, s signal) {
 
 	ctx, cancel := context.WithTimeout(l.app.runCtx(), dialTimeout)
 	defer cancel()
-	lk, answer, err := link.Answer(ctx, l.app.linkConfig(), s.SDP)
+	lk, answer, err := link.Answer(ctx, l.app.linkConfig(ctx), s.SDP)
 	if err != nil {
 		l.app.log.Warn("answer offer", "friend", f.ID, "err", err)
 		return

@@ -13,7 +13,11 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
+	"time"
+
+	"github.com/pion/webrtc/v4"
 
 	"github.com/porchlight/porchlight/signaling/client"
 	"github.com/porchlight/porchlight/signaling/wire"
@@ -33,6 +37,7 @@ type Pool struct {
 	clients  map[string]*client.Client
 	order    []string
 	subs     map[wire.Address]struct{}
+	creds    map[string]client.TURNCredentials // by relay URL
 	onChange func()
 }
 
@@ -45,6 +50,7 @@ func New(key ed25519.PrivateKey, handler func(client.Message), logger *slog.Logg
 		log:     logger,
 		clients: make(map[string]*client.Client),
 		subs:    make(map[wire.Address]struct{}),
+		creds:   make(map[string]client.TURNCredentials),
 	}
 }
 
@@ -179,4 +185,58 @@ func (p *Pool) URLs() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return slices.Clone(p.order)
+}
+
+// ICEServers returns STUN and TURN servers from every connected relay that
+// offers them, with fresh time-limited TURN credentials. Relays without
+// TURN are skipped; no public server is ever added.
+func (p *Pool) ICEServers(ctx context.Context) []webrtc.ICEServer {
+	p.mu.Lock()
+	clients := make([]*client.Client, 0, len(p.clients))
+	for _, url := range p.order {
+		if c := p.clients[url]; c.State().Connected {
+			clients = append(clients, c)
+		}
+	}
+	p.mu.Unlock()
+	var out []webrtc.ICEServer
+	for _, c := range clients {
+		creds, err := p.turnCreds(ctx, c)
+		if err != nil {
+			continue
+		}
+		var stun []string
+		for _, u := range creds.URLs {
+			if rest, ok := strings.CutPrefix(u, "turn:"); ok {
+				host, _, _ := strings.Cut(rest, "?")
+				stun = append(stun, "stun:"+host)
+			}
+		}
+		out = append(out,
+			webrtc.ICEServer{URLs: stun},
+			webrtc.ICEServer{URLs: creds.URLs, Username: creds.Username, Credential: creds.Password})
+	}
+	return out
+}
+
+// turnCreds asks a relay for TURN credentials, reusing them until a minute
+// before they expire.
+func (p *Pool) turnCreds(ctx context.Context, c *client.Client) (client.TURNCredentials, error) {
+	url := c.State().URL
+	p.mu.Lock()
+	cached, ok := p.creds[url]
+	p.mu.Unlock()
+	if ok && time.Until(cached.Expires) > time.Minute {
+		return cached, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	creds, err := c.TURNCredentials(ctx)
+	if err != nil {
+		return creds, err
+	}
+	p.mu.Lock()
+	p.creds[url] = creds
+	p.mu.Unlock()
+	return creds, nil
 }
