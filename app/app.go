@@ -58,6 +58,7 @@ type App struct {
 	links   *links
 	xfers   *transfers
 	mounts  mounts
+	codes   codes
 	started time.Time
 	socket  string
 
@@ -112,6 +113,7 @@ func (a *App) open(ctx context.Context) error {
 	a.links = newLinks(a)
 	a.xfers = newTransfers(a)
 	a.mounts.byName = map[string]*davproxy.Proxy{}
+	a.codes.init()
 	return nil
 }
 

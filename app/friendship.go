@@ -92,6 +92,11 @@ func (a *App) CreateInvite(ctx context.Context, req api.NewInvite) (api.Invite, 
 	}
 	out := apiInvite(rec, time.Now())
 	out.Link = link
+	if req.Code {
+		if out.Code, err = a.hostCode(ctx, link); err != nil {
+			return api.Invite{}, err
+		}
+	}
 	a.bus.Publish(api.Event{Type: api.EventInvite, Invite: &out})
 	return out, nil
 }

@@ -26,6 +26,7 @@ const (
 	routeFriend = "friend" // a friend's messages to us
 	routeInvite = "invite" // join requests for one of our invites
 	routeJoin   = "join"   // the answer to an invite we accepted
+	routeCode   = "code"   // a short code's meeting place (not sealed)
 )
 
 // inboxAddress is where friends send envelopes for recipientID: derived
@@ -74,6 +75,10 @@ func (a *App) refreshRoutes(ctx context.Context) error {
 		}
 	}
 
+	for _, addr := range a.codes.addresses() {
+		want[addr] = route{routeCode, ""}
+	}
+
 	a.mu.Lock()
 	var add, drop []wire.Address
 	for addr := range want {
@@ -101,6 +106,10 @@ func (a *App) receive(m client.Message) {
 	r, ok := a.routes[m.To]
 	a.mu.Unlock()
 	if !ok {
+		return
+	}
+	if r.kind == routeCode {
+		a.handleCodeMessage(a.runCtx(), m.To, m)
 		return
 	}
 	msg, err := a.opener.Open(m.Payload)

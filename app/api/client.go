@@ -131,6 +131,13 @@ func (c *Client) Accept(ctx context.Context, link string) (Join, error) {
 	return j, c.do(ctx, "POST", "/v1/joins", LinkRequest{Link: link}, &j)
 }
 
+// AcceptCode joins by a short code read aloud (both must be online and
+// share a relay); it returns once the code is answered.
+func (c *Client) AcceptCode(ctx context.Context, code string) (Join, error) {
+	var j Join
+	return j, c.do(ctx, "POST", "/v1/codes", CodeRequest{Code: code}, &j)
+}
+
 // Joins lists accepted invites and their state.
 func (c *Client) Joins(ctx context.Context) ([]Join, error) {
 	var out []Join

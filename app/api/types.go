@@ -93,17 +93,26 @@ type NewInvite struct {
 	ExpiresIn   string   `json:"expires_in,omitempty"` // Go duration, default 168h
 	MaxUses     int      `json:"max_uses,omitempty"`
 	OfferShares []string `json:"offer_shares,omitempty"` // default: every share open to all friends
+	// Code asks also for a short code to read aloud (valid 10 minutes,
+	// needs both residents online).
+	Code bool `json:"code,omitempty"`
 }
 
 // Invite is an invitation the resident made.
 type Invite struct {
 	ID      string    `json:"id"`
 	Link    string    `json:"link,omitempty"`
+	Code    string    `json:"code,omitempty"` // e.g. 4-purple-sausage
 	Label   string    `json:"label"`
 	Expires time.Time `json:"expires"`
 	MaxUses int       `json:"max_uses"`
 	Uses    int       `json:"uses"`
 	State   string    `json:"state"` // "open", "used", "expired", "revoked"
+}
+
+// CodeRequest carries a short code typed by the friend.
+type CodeRequest struct {
+	Code string `json:"code"`
 }
 
 // LinkRequest carries an invite link to inspect or accept.

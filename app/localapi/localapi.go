@@ -24,6 +24,7 @@ type Core interface {
 	Invites(ctx context.Context) ([]api.Invite, error)
 	InspectInvite(ctx context.Context, link string) (api.InviteInfo, error)
 	Accept(ctx context.Context, link string) (api.Join, error)
+	AcceptCode(ctx context.Context, code string) (api.Join, error)
 	Joins(ctx context.Context) ([]api.Join, error)
 	Friends(ctx context.Context) ([]api.Friend, error)
 	RemoveFriend(ctx context.Context, friend string) error
@@ -81,6 +82,12 @@ func New(core Core, logger *slog.Logger) http.Handler {
 		var req api.LinkRequest
 		if decode(w, r, &req) {
 			replyTo(w)(s.core.Accept(r.Context(), req.Link))
+		}
+	})
+	mux.HandleFunc("POST /v1/codes", func(w http.ResponseWriter, r *http.Request) {
+		var req api.CodeRequest
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.AcceptCode(r.Context(), req.Code))
 		}
 	})
 	mux.HandleFunc("GET /v1/joins", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Joins(r.Context())) })

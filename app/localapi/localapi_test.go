@@ -36,9 +36,10 @@ func (m *memCore) InspectInvite(_ context.Context, link string) (api.InviteInfo,
 func (m *memCore) Accept(context.Context, string) (api.Join, error) {
 	return api.Join{}, errors.New("boom")
 }
-func (m *memCore) Joins(context.Context) ([]api.Join, error)     { return []api.Join{}, nil }
-func (m *memCore) Friends(context.Context) ([]api.Friend, error) { return []api.Friend{}, nil }
-func (m *memCore) RemoveFriend(context.Context, string) error    { return nil }
+func (m *memCore) AcceptCode(context.Context, string) (api.Join, error) { return api.Join{}, nil }
+func (m *memCore) Joins(context.Context) ([]api.Join, error)            { return []api.Join{}, nil }
+func (m *memCore) Friends(context.Context) ([]api.Friend, error)        { return []api.Friend{}, nil }
+func (m *memCore) RemoveFriend(context.Context, string) error           { return nil }
 func (m *memCore) RenameFriend(_ context.Context, f, n string) (api.Friend, error) {
 	return api.Friend{Name: n}, nil
 }

@@ -54,6 +54,7 @@ func inviteFlags(fs *flag.FlagSet) {
 	fs.String("label", "", "a note to remember who the invite is for")
 	fs.Duration("expires", 7*24*time.Hour, "how long the invite stays valid")
 	fs.Int("uses", 1, "how many people may use it")
+	fs.Bool("code", false, "print a short code to read aloud instead of the link (valid 10 minutes; both must be online)")
 }
 
 func runInvite(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
@@ -61,13 +62,20 @@ func runInvite(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, arg
 		return usagef("invite takes no arguments")
 	}
 	uses := fs.Lookup("uses").Value.(flag.Getter).Get().(int)
+	code := fs.Lookup("code").Value.String() == "true"
 	inv, err := c.CreateInvite(ctx, api.NewInvite{
 		Label:     fs.Lookup("label").Value.String(),
 		ExpiresIn: fs.Lookup("expires").Value.String(),
 		MaxUses:   uses,
+		Code:      code,
 	})
 	if err != nil {
 		return err
+	}
+	if code {
+		fmt.Fprintln(e.Stdout, inv.Code)
+		fmt.Fprintln(e.Stderr, "Read this code to your friend; it works once, for 10 minutes, while Porchlight runs.")
+		return nil
 	}
 	fmt.Fprintln(e.Stdout, inv.Link)
 	return nil
@@ -79,7 +87,14 @@ func acceptFlags(fs *flag.FlagSet) {
 
 func runAccept(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
 	if len(args) != 1 {
-		return usagef("accept needs the invite link (usage: porchlight accept [--wait 30s] LINK)")
+		return usagef("accept needs the invite link or code (usage: porchlight accept [--wait 30s] LINK|CODE)")
+	}
+	if !strings.Contains(args[0], ":") && !strings.Contains(args[0], "#") && len(args[0]) < 60 {
+		j, err := c.AcceptCode(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		return awaitJoin(ctx, e, c, j, fs, j.InviterName, "")
 	}
 	info, err := c.InspectInvite(ctx, args[0])
 	if err != nil {
@@ -89,6 +104,11 @@ func runAccept(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, arg
 	if err != nil {
 		return err
 	}
+	return awaitJoin(ctx, e, c, j, fs, info.InviterName, " ("+info.ShortID+")")
+}
+
+// awaitJoin waits, up to --wait, for the inviter to answer.
+func awaitJoin(ctx context.Context, e *Env, c *api.Client, j api.Join, fs *flag.FlagSet, inviter, id string) error {
 	wait := fs.Lookup("wait").Value.(flag.Getter).Get().(time.Duration)
 	deadline := time.Now().Add(wait)
 	for j.State == "waiting" && time.Now().Before(deadline) {
@@ -109,12 +129,12 @@ func runAccept(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, arg
 	}
 	switch j.State {
 	case "done":
-		fmt.Fprintf(e.Stdout, "You and %s (%s) are now friends.\n", info.InviterName, info.ShortID)
+		fmt.Fprintf(e.Stdout, "You and %s%s are now friends.\n", inviter, id)
 		return nil
 	case "refused":
 		return errors.New(j.Error)
 	}
-	fmt.Fprintf(e.Stdout, "Waiting for %s to come online; the friendship completes by itself when they do.\n", info.InviterName)
+	fmt.Fprintf(e.Stdout, "Waiting for %s to come online; the friendship completes by itself when they do.\n", inviter)
 	return nil
 }
 
