@@ -111,6 +111,7 @@ func (a *App) offer(ctx context.Context, names []string) (invite.Offer, error) {
 	var off invite.Offer
 	for _, f := range folders {
 		if len(names) == 0 && f.Audience == share.AudienceAllFriends || slices.Contains(names, f.Name) {
+			// A named share is offered whoever its audience is.
 			off.Shares = append(off.Shares, f.Name)
 		}
 	}
@@ -314,6 +315,13 @@ func (a *App) handleJoinRequest(ctx context.Context, inviteID string, m *envelop
 	relays, _ := a.store.Relays(ctx)
 	a.reply(ctx, inv.Secret, m.From, msgWelcome, welcome{InviteID: inviteID, Secret: friend.Secret, Name: a.name(ctx), Relays: relays, Discovery: a.discoverySecret(ctx)})
 	if created {
+		// The invite's offer becomes the new friend's grants: shares open
+		// to all friends they get anyway; chosen-friends shares name them.
+		for _, name := range inv.Offer.Shares {
+			if err := a.store.Grant(ctx, name, friend.ID); err != nil {
+				a.log.Warn("grant offered share", "share", name, "err", err)
+			}
+		}
 		a.log.Info("new friend", "friend", friend.ID, "name", friend.Name)
 		a.refreshRoutes(ctx)
 		a.publishFriend(ctx, friend)

@@ -58,3 +58,43 @@ func TestUnfriendAndRevoke(t *testing.T) {
 		t.Fatalf("accepting a withdrawn invite: exit %d, %q", code, errOut)
 	}
 }
+
+// TestInviteOffersShares: an invite names a chosen-friends share; the
+// friend who accepts it can use that share, and others still cannot.
+func TestInviteOffersShares(t *testing.T) {
+	r := startRelay(t)
+	ana := newNode(t, "Ana", r.URL)
+	cas := newNode(t, "Cas", r.URL)
+	befriend(t, ana, cas)
+	ana.MustRun("share add", "--name", "Garden", "--friends", "Cas", t.TempDir())
+	dan := newNode(t, "Dan", r.URL)
+	befriend(t, ana, dan) // a plain invite: Dan gets no chosen shares
+
+	link := strings.TrimSpace(ana.MustRun("invite", "--offer", "Garden"))
+	ben := newNode(t, "Ben", r.URL)
+	var info api.InviteInfo
+	info, err := ben.API.InspectInvite(t.Context(), link)
+	if err != nil || len(info.Shares) != 1 || info.Shares[0] != "Garden" {
+		t.Fatalf("Ben is offered %+v, %v", info.Shares, err)
+	}
+	ben.MustRun("accept", link)
+	sees := func(n *node) bool {
+		var rs []api.RemoteShare
+		n.JSON(&rs, "ls", "Ana:/")
+		for _, s := range rs {
+			if s.Name == "Garden" {
+				return true
+			}
+		}
+		return false
+	}
+	waitFor(t, 10*time.Second, "Ben to see Garden", func() error {
+		if !sees(ben) {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	if sees(dan) {
+		t.Fatal("Dan sees a share offered to Ben and Cas only")
+	}
+}

@@ -174,3 +174,12 @@ func (s *Store) Folder(ctx context.Context, name string) (share.Folder, error) {
 	sh, err := s.Share(ctx, name)
 	return sh.Folder, err
 }
+
+// Grant lets a friend use a share whose audience is chosen friends.
+func (s *Store) Grant(ctx context.Context, shareName, friendID string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO share_grants (share_name, friend_id) VALUES (?, ?)`, shareName, friendID)
+	if err != nil {
+		return fmt.Errorf("grant %q to %s: %w", shareName, friendID, err)
+	}
+	return nil
+}

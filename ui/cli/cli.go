@@ -42,7 +42,7 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"status":     {summary: "show your name, ID, relays and the porch light", usage: "status [--json]", run: runStatus, flags: jsonFlag},
-		"invite":     {summary: "make an invite link for a friend (printed alone on stdout)", usage: "invite [--label TEXT] [--expires 168h] [--uses N] [--code]", run: runInvite, flags: inviteFlags},
+		"invite":     {summary: "make an invite link for a friend (printed alone on stdout)", usage: "invite [--label TEXT] [--expires 168h] [--uses N] [--offer SHARES] [--code]", run: runInvite, flags: inviteFlags},
 		"accept":     {summary: "accept a friend's invite link", usage: "accept [--wait 30s] LINK|CODE", run: runAccept, flags: acceptFlags},
 		"friends":    {summary: "list your friends", usage: "friends [--json]", run: runFriends, flags: jsonFlag},
 		"share":      {summary: "share a folder (all friends, read-only unless you say), or pause, resume, change or stop a share", usage: "share add|pause|resume|set|stop [--name NAME] [--mode ro|rw|drop] [--friends A,B|all] DIR|NAME", run: runShare, flags: shareFlags, subverbs: []string{"add", "pause", "resume", "set", "stop"}},

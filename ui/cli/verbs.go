@@ -54,6 +54,7 @@ func inviteFlags(fs *flag.FlagSet) {
 	fs.String("label", "", "a note to remember who the invite is for")
 	fs.Duration("expires", 7*24*time.Hour, "how long the invite stays valid")
 	fs.Int("uses", 1, "how many people may use it")
+	fs.String("offer", "", "comma-separated shares the friend gets (default: every share open to all friends)")
 	fs.Bool("code", false, "print a short code to read aloud instead of the link (valid 10 minutes; both must be online)")
 }
 
@@ -64,10 +65,11 @@ func runInvite(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, arg
 	uses := fs.Lookup("uses").Value.(flag.Getter).Get().(int)
 	code := fs.Lookup("code").Value.String() == "true"
 	inv, err := c.CreateInvite(ctx, api.NewInvite{
-		Label:     fs.Lookup("label").Value.String(),
-		ExpiresIn: fs.Lookup("expires").Value.String(),
-		MaxUses:   uses,
-		Code:      code,
+		Label:       fs.Lookup("label").Value.String(),
+		ExpiresIn:   fs.Lookup("expires").Value.String(),
+		MaxUses:     uses,
+		Code:        code,
+		OfferShares: splitList(fs.Lookup("offer").Value.String()),
 	})
 	if err != nil {
 		return err
