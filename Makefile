@@ -7,8 +7,13 @@ BIN     := bin
 LDFLAGS := -s -w
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Debian packages the build and the tests need.
+# Debian packages the build needs.
 APT_PKGS := gcc pkg-config libgl1-mesa-dev xorg-dev libayatana-appindicator3-dev
+# ...and the tests: a private X display and session bus for the tray and
+# window, real third-party peers (litmus, avahi), namespaces and NAT
+# (iproute2, iptables), and the packaging checks.
+TEST_APT_PKGS := xvfb dbus libglib2.0-bin x11-utils litmus avahi-utils avahi-daemon iproute2 iptables \
+	lintian desktop-file-utils nsis systemd
 
 # Packaging: `make deb` and `make release` write into $(DIST).
 VERSION    ?= 0.1.0
@@ -19,16 +24,20 @@ BUILDFLAGS ?= -trimpath
 # Debian's hardening asks.
 DEB_BUILDFLAGS ?= $(BUILDFLAGS) -buildmode=pie
 NFPM       := $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.41.1
+# Packaged files carry the last commit's time, so the same commit packs
+# the same .deb.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 # Cross compilers `make release` needs, beyond APT_PKGS.
 RELEASE_APT_PKGS := gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-mingw-w64-x86-64 nsis
 
-.PHONY: run test build deps relay fuzz bench clean deb relay-deb release release-deps apt-install windows
+.PHONY: run test build deps test-deps relay fuzz bench screenshots clean deb relay-deb release release-deps apt-install windows
 
 run: deps build
 	./$(BIN)/porchlight
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/porchlight ./cmd/porchlight
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/porchlight-window ./cmd/porchlight-window
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/porchlight-relay ./cmd/porchlight-relay
 
 relay:
@@ -37,6 +46,9 @@ relay:
 deps:
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 is needed: https://go.dev/dl/"; exit 1; }
 	@$(MAKE) --no-print-directory apt-install PKGS="$(APT_PKGS)"
+
+test-deps: deps
+	@$(MAKE) --no-print-directory apt-install PKGS="$(TEST_APT_PKGS)"
 
 release-deps: deps
 	@$(MAKE) --no-print-directory apt-install PKGS="$(RELEASE_APT_PKGS)"
@@ -50,7 +62,7 @@ apt-install:
 
 # Unit tests, the end-to-end tests with real binaries on loopback, and a
 # short run of every fuzz target.
-test: deps
+test: test-deps
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
 	$(GO) test -count=1 -race -timeout 10m ./app/link ./signaling/... ./app/events ./app/envelope
@@ -58,8 +70,13 @@ test: deps
 
 # Measurements, printed as BENCH lines (ratios against their anchors where
 # the issue names one). Never part of `make test`.
-bench: deps
+bench: test-deps
 	PORCHLIGHT_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestBench' -v ./test | grep -E '^(BENCH|--- FAIL|FAIL|ok)'
+	$(GO) run ./signaling/loadgen -clients 15000 -duration 20s
+
+# Renders each window view with sample data into docs/screenshots/.
+screenshots:
+	$(GO) run ./ui/window/internal/shots docs/screenshots
 
 FUZZTIME ?= 5s
 fuzz:
@@ -116,8 +133,8 @@ release: release-deps deb
 WINENV := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc
 windows:
 	rm -rf $(STAGE)/windows-amd64 && mkdir -p $(STAGE)/windows-amd64
-	$(WINENV) $(GO) build $(BUILDFLAGS) -ldflags '$(LDFLAGS)' -o $(STAGE)/windows-amd64/porchlight.exe ./cmd/porchlight
 	$(WINENV) $(GO) build $(BUILDFLAGS) -ldflags '$(LDFLAGS) -H windowsgui' -o $(STAGE)/windows-amd64/porchlight-window.exe ./cmd/porchlight-window
+	$(WINENV) $(GO) build $(BUILDFLAGS) -ldflags '$(LDFLAGS)' -o $(STAGE)/windows-amd64/porchlight.exe ./cmd/porchlight
 	$(GO) run ./installers/linux/icons -out $(STAGE)/windows-amd64/icons -ico $(STAGE)/windows-amd64/porchlight.ico
 	makensis -V2 -WX -DVERSION=$(VERSION) -DSTAGE=$(abspath $(STAGE)/windows-amd64) -DOUTFILE=$(abspath $(DIST))/porchlight-setup-$(VERSION)-windows-amd64.exe installers/windows/porchlight.nsi
 

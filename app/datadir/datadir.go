@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/porchlight/porchlight/app/api"
 )
@@ -43,10 +42,10 @@ func Acquire(dir string) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock data dir: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := lockFile(f); err != nil {
 		pid, _ := os.ReadFile(path)
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
+		if errors.Is(err, errWouldBlock) {
 			return nil, fmt.Errorf("%w (%s, pid %s)", ErrLocked, dir, strings.TrimSpace(string(pid)))
 		}
 		return nil, fmt.Errorf("lock data dir: %w", err)
@@ -58,6 +57,6 @@ func Acquire(dir string) (*Lock, error) {
 
 // Release lets another process take the data dir.
 func (l *Lock) Release() error {
-	syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+	unlockFile(l.f)
 	return l.f.Close()
 }
