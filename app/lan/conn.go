@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/porchlight/porchlight/app/oneconn"
 )
 
 // Path is what Conn.Path reports.
@@ -152,7 +154,7 @@ func (c *Conn) Serve(base context.Context, h http.Handler) error {
 		<-c.done
 		_ = server.Close()
 	}()
-	_ = server.Serve(&oneConnListener{conn: c.incoming, done: c.done})
+	_ = server.Serve(oneconn.Listener(c.incoming, c.done, c.incoming.LocalAddr()))
 	<-c.done
 	return c.Err()
 }
@@ -215,25 +217,3 @@ func (w *watchedConn) Write(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// oneConnListener hands out one conn, then blocks until done closes.
-type oneConnListener struct {
-	mu   sync.Mutex
-	conn net.Conn // nil once accepted
-	done <-chan struct{}
-}
-
-func (o *oneConnListener) Accept() (net.Conn, error) {
-	o.mu.Lock()
-	conn := o.conn
-	o.conn = nil
-	o.mu.Unlock()
-	if conn != nil {
-		return conn, nil
-	}
-	<-o.done
-	return nil, net.ErrClosed
-}
-
-func (o *oneConnListener) Close() error   { return nil }
-func (o *oneConnListener) Addr() net.Addr { return &net.TCPAddr{} }

@@ -7,7 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
+
+	"github.com/porchlight/porchlight/app/oneconn"
 )
 
 // HTTP/2 flow-control windows: large enough that one stream can keep a
@@ -110,33 +111,7 @@ func (l *Link) Serve(base context.Context, h http.Handler) error {
 		<-l.done
 		_ = server.Close()
 	}()
-	_ = server.Serve(newOneConnListener(l.incoming, l.done))
+	_ = server.Serve(oneconn.Listener(l.incoming, l.done, channelAddr("listener")))
 	<-l.done
 	return l.Err()
 }
-
-// oneConnListener hands out one conn, then blocks until done closes.
-type oneConnListener struct {
-	mu   sync.Mutex
-	conn net.Conn // nil once accepted
-	done <-chan struct{}
-}
-
-func newOneConnListener(conn net.Conn, done <-chan struct{}) *oneConnListener {
-	return &oneConnListener{conn: conn, done: done}
-}
-
-func (o *oneConnListener) Accept() (net.Conn, error) {
-	o.mu.Lock()
-	conn := o.conn
-	o.conn = nil
-	o.mu.Unlock()
-	if conn != nil {
-		return conn, nil
-	}
-	<-o.done
-	return nil, net.ErrClosed
-}
-
-func (o *oneConnListener) Close() error   { return nil }
-func (o *oneConnListener) Addr() net.Addr { return channelAddr("listener") }
