@@ -1,7 +1,6 @@
 package tray_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/app/api"
+	"github.com/porchlight/porchlight/test/desktoptest"
 )
 
 // TestTrayMenu runs the real porchlight on a virtual X display with its own
@@ -35,7 +35,7 @@ func TestTrayMenu(t *testing.T) {
 	defer cancel()
 	tmp := t.TempDir()
 	bin := buildPrograms(t, tmp)
-	d := startDesktop(t, ctx, tmp)
+	d := desktop{desktoptest.Start(t, tmp)}
 	data := filepath.Join(tmp, "data")
 	calls := filepath.Join(tmp, "window-calls")
 	config := filepath.Join(tmp, "config")
@@ -165,72 +165,19 @@ func startTray(t *testing.T, env []string, logFile, bin string, args ...string) 
 	return cmd
 }
 
-// desktop is a virtual X display and a D-Bus session bus of the test's own.
-type desktop struct {
-	display string
-	bus     string
-}
+// desktop is the test's own X display and session bus.
+type desktop struct{ desktoptest.Desktop }
 
-func startDesktop(t *testing.T, ctx context.Context, dir string) desktop {
-	t.Helper()
-	// Xvfb picks a free display and writes its number on fd 3.
-	xvfb := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "800x600x24", "-nolisten", "tcp")
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	xvfb.ExtraFiles = []*os.File{w}
-	display := readLine(t, xvfb, r, w, "Xvfb")
-
-	bus := exec.Command("dbus-daemon", "--session", "--nofork", "--address=unix:path="+filepath.Join(dir, "bus"), "--print-address=3")
-	r, w, err = os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bus.ExtraFiles = []*os.File{w}
-	addr := readLine(t, bus, r, w, "dbus-daemon")
-	return desktop{display: ":" + display, bus: addr}
-}
-
-// readLine starts cmd, which writes one line into w, and returns the line.
-func readLine(t *testing.T, cmd *exec.Cmd, r, w *os.File, name string) string {
-	t.Helper()
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	w.Close()
-	defer r.Close()
-	r.SetReadDeadline(time.Now().Add(15 * time.Second))
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil {
-		t.Fatalf("%s did not say where it listens: %v", name, err)
-	}
-	return strings.TrimSpace(line)
-}
-
-// env is porchlight's environment: this desktop only, no accessibility bus
-// (it would start more daemons), and the stub window's log.
+// env is porchlight's environment on this desktop, with the stub window's
+// log and a temp dir of the test's.
 func (d desktop) env(tmp, calls string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		switch strings.SplitN(kv, "=", 2)[0] {
-		case "DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "TMPDIR":
-		default:
-			env = append(env, kv)
-		}
-	}
-	return append(env, "DISPLAY="+d.display, "DBUS_SESSION_BUS_ADDRESS="+d.bus, "NO_AT_BRIDGE=1",
-		"TMPDIR="+tmp, "PORCHLIGHT_STUB_LOG="+calls)
+	return d.Env("TMPDIR="+tmp, "PORCHLIGHT_STUB_LOG="+calls)
 }
 
 // gdbus calls a D-Bus method on this desktop's session bus.
 func (d desktop) gdbus(ctx context.Context, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, "gdbus", args...)
-	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+d.bus)
+	cmd.Env = append(os.Environ(), "DBUS_SESSION_BUS_ADDRESS="+d.Bus)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("gdbus %s: %v: %s", strings.Join(args, " "), err, out)
@@ -239,7 +186,7 @@ func (d desktop) gdbus(ctx context.Context, args ...string) (string, error) {
 }
 
 func (d desktop) call(ctx context.Context, dest, path, method string, args ...string) (string, error) {
-	return d.gdbus(ctx, append([]string{"call", "--address", d.bus, "--dest", dest, "--object-path", path, "--method", method, "--"}, args...)...)
+	return d.gdbus(ctx, append([]string{"call", "--address", d.Bus, "--dest", dest, "--object-path", path, "--method", method, "--"}, args...)...)
 }
 
 // menu is a dbusmenu exported on the bus.
@@ -284,7 +231,7 @@ func (d desktop) lookMenu(ctx context.Context, pid int) (menu, error) {
 		if err != nil || strings.TrimSpace(out) != fmt.Sprintf("(uint32 %d,)", pid) {
 			continue
 		}
-		tree, err := d.gdbus(ctx, "introspect", "--address", d.bus, "--dest", name, "--object-path", "/", "--recurse")
+		tree, err := d.gdbus(ctx, "introspect", "--address", d.Bus, "--dest", name, "--object-path", "/", "--recurse")
 		if err != nil {
 			continue
 		}
