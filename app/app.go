@@ -47,25 +47,29 @@ type Config struct {
 
 // App is a running Porchlight core.
 type App struct {
-	cfg     Config
-	log     *slog.Logger
-	lock    *datadir.Lock
-	id      *identity.Identity
-	store   *store.Store
-	opener  *envelope.Opener
-	bus     *events.Bus
-	pool    *relaypool.Pool
-	links   *links
-	xfers   *transfers
-	mounts  mounts
-	codes   codes
-	started time.Time
-	socket  string
+	cfg      Config
+	log      *slog.Logger
+	lock     *datadir.Lock
+	id       *identity.Identity
+	store    *store.Store
+	opener   *envelope.Opener
+	bus      *events.Bus
+	pool     *relaypool.Pool
+	links    *links
+	xfers    *transfers
+	mounts   mounts
+	codes    codes
+	requests requests
+	started  time.Time
+	socket   string
 
 	mu     sync.Mutex
 	routes map[[32]byte]route
 	ctx    context.Context
 	disco  *discovery.Service
+	// lanRestart asks the LAN listener and discovery to start again (the
+	// visibility changed).
+	lanRestart chan struct{}
 }
 
 // New opens the data dir (taking its lock), loads or creates the identity
@@ -114,6 +118,8 @@ func (a *App) open(ctx context.Context) error {
 	a.xfers = newTransfers(a)
 	a.mounts.byName = map[string]*davproxy.Proxy{}
 	a.codes.init()
+	a.requests.init()
+	a.lanRestart = make(chan struct{}, 1)
 	return nil
 }
 

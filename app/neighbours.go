@@ -73,9 +73,34 @@ func (a *App) lanConfig(ctx context.Context) lan.Config {
 }
 
 // serveLAN listens for friends on the LAN and advertises the listener by
-// mDNS, until ctx ends.
+// mDNS, until ctx ends; a change of visibility starts both again.
 func (a *App) serveLAN(ctx context.Context) error {
-	ln, err := lan.Listen(ctx, a.lanConfig(ctx), func(peerID string, c *lan.Conn) {
+	for {
+		round, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-a.lanRestart:
+				cancel()
+			case <-round.Done():
+			}
+		}()
+		err := a.serveLANRound(round)
+		cancel()
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil && round.Err() == nil {
+			return err
+		}
+	}
+}
+
+func (a *App) serveLANRound(ctx context.Context) error {
+	cfg := a.lanConfig(ctx)
+	if cfg.Visibility == discovery.VisibilityVisible {
+		cfg.OnIntro = a.handleIntroduction
+	}
+	ln, err := lan.Listen(ctx, cfg, func(peerID string, c *lan.Conn) {
 		f, err := a.store.Friend(ctx, peerID)
 		if err != nil {
 			c.Close()
@@ -109,7 +134,11 @@ func (a *App) serveLAN(ctx context.Context) error {
 	a.disco = d
 	a.mu.Unlock()
 	d.OnChange(func() { a.bus.Publish(api.Event{Type: api.EventNeighbours}) })
-	return d.Serve(ctx)
+	err = d.Serve(ctx)
+	a.mu.Lock()
+	a.disco = nil
+	a.mu.Unlock()
+	return err
 }
 
 func (a *App) discovered() []discovery.Neighbour {
@@ -140,15 +169,22 @@ func (a *App) Neighbours(ctx context.Context) ([]api.Neighbour, error) {
 	return out, nil
 }
 
-// SetVisibility changes how the resident shows on the LAN; it takes
-// effect at the next start (localapi.Core).
+// SetVisibility changes how the resident shows on the LAN, at once
+// (localapi.Core).
 func (a *App) SetVisibility(ctx context.Context, v string) error {
 	switch v {
 	case discovery.VisibilityVisible, discovery.VisibilityFriends, discovery.VisibilityHidden:
 	default:
 		return &api.Error{Status: http.StatusBadRequest, Message: fmt.Sprintf("visibility %q must be visible, friends or hidden", v)}
 	}
-	return a.store.SetSetting(ctx, "visibility", v)
+	if err := a.store.SetSetting(ctx, "visibility", v); err != nil {
+		return err
+	}
+	select {
+	case a.lanRestart <- struct{}{}:
+	default:
+	}
+	return nil
 }
 
 // dialLAN tries to reach a friend directly over the LAN, if discovery has

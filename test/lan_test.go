@@ -77,3 +77,73 @@ func linkPath(n *node, friend string) string {
 	}
 	return ""
 }
+
+// TestNeighbourFriendRequest: two neighbours with no relay at all become
+// friends face to face: both screens show the same code, both confirm.
+func TestNeighbourFriendRequest(t *testing.T) {
+	netns.Require(t)
+	sfx := netns.Suffix()
+	home, next := netns.New(t, "pl-"+sfx+"-a"), netns.New(t, "pl-"+sfx+"-b")
+	ifA, ifB := "pla"+sfx, "plb"+sfx
+	netns.Link(t, home, ifA, "10.78.0.1/24", next, ifB, "10.78.0.2/24")
+	ana := newNodeIn(t, home, ifA, "Ana")
+	ben := newNodeIn(t, next, ifB, "Ben")
+
+	// Friends-only (the default): Ana cannot be asked.
+	_, errOut, code := ben.Run("request", "Ana")
+	if code == 0 || !strings.Contains(errOut, "no visible neighbour") {
+		t.Fatalf("asking a friends-only neighbour: exit %d, %q", code, errOut)
+	}
+	ana.MustRun("visibility", "visible")
+	waitFor(t, 15*time.Second, "Ben to see Ana by name", func() error {
+		var ns []api.Neighbour
+		ben.JSON(&ns, "neighbours")
+		for _, n := range ns {
+			if n.Name == "Ana" && n.ID != "" {
+				return nil
+			}
+		}
+		return fmt.Errorf("Ben's neighbours: %+v", ns)
+	})
+	out := ben.MustRun("request", "Ana")
+	var mine api.Request
+	var reqs []api.Request
+	ben.JSON(&reqs, "requests")
+	if len(reqs) != 1 || !strings.Contains(out, reqs[0].Code) {
+		t.Fatalf("Ben's requests %+v after %q", reqs, out)
+	}
+	mine = reqs[0]
+	var theirs api.Request
+	waitFor(t, 5*time.Second, "Ana to get the request", func() error {
+		ana.JSON(&reqs, "requests")
+		if len(reqs) != 1 {
+			return fmt.Errorf("Ana's requests: %+v", reqs)
+		}
+		theirs = reqs[0]
+		return nil
+	})
+	if theirs.Code != mine.Code || theirs.PeerName != "Ben" || theirs.Outgoing {
+		t.Fatalf("Ana sees %+v, Ben sees %+v", theirs, mine)
+	}
+	ben.MustRun("confirm", mine.ID)
+	if fs := ben.Friends(); len(fs) != 0 {
+		t.Fatalf("friends before Ana confirmed: %v", fs)
+	}
+	ana.MustRun("confirm", theirs.ID)
+	waitFor(t, 5*time.Second, "both to be friends", func() error {
+		if len(ana.Friends()) != 1 || len(ben.Friends()) != 1 {
+			return fmt.Errorf("Ana %v, Ben %v", ana.Friends(), ben.Friends())
+		}
+		return nil
+	})
+	ana.MustRun("share add", "--name", "S", t.TempDir())
+	waitFor(t, 15*time.Second, "Ben to list Ana's share over the LAN", func() error {
+		if _, errOut, code := ben.Run("ls", "Ana:/S"); code != 0 {
+			return fmt.Errorf("%s", errOut)
+		}
+		return nil
+	})
+	if p := linkPath(ben, "Ana"); p != "lan" {
+		t.Fatalf("link is %q, want lan", p)
+	}
+}

@@ -172,6 +172,31 @@ func (c *Client) Neighbours(ctx context.Context) ([]Neighbour, error) {
 	return out, c.do(ctx, "GET", "/v1/neighbours", nil, &out)
 }
 
+// RequestNeighbour asks a visible neighbour to be friends; it returns once
+// both screens show the code to compare.
+func (c *Client) RequestNeighbour(ctx context.Context, neighbour string) (Request, error) {
+	var r Request
+	return r, c.do(ctx, "POST", "/v1/requests", struct {
+		Neighbour string `json:"neighbour"`
+	}{neighbour}, &r)
+}
+
+// Requests lists friend requests between neighbours.
+func (c *Client) Requests(ctx context.Context) ([]Request, error) {
+	var out []Request
+	return out, c.do(ctx, "GET", "/v1/requests", nil, &out)
+}
+
+// AnswerRequest confirms (the codes match) or refuses a request.
+func (c *Client) AnswerRequest(ctx context.Context, id string, confirm bool) (Request, error) {
+	action := "refuse"
+	if confirm {
+		action = "confirm"
+	}
+	var r Request
+	return r, c.do(ctx, "POST", "/v1/requests/"+url.PathEscape(id)+"/"+action, struct{}{}, &r)
+}
+
 // UpdateSettings changes the resident's settings; empty fields stay.
 func (c *Client) UpdateSettings(ctx context.Context, s Settings) error {
 	return c.do(ctx, "PATCH", "/v1/settings", s, nil)

@@ -237,6 +237,26 @@ type Neighbour struct {
 	Seen   time.Time `json:"seen"`
 }
 
+// Request is a friend request between neighbours on the LAN. Both
+// residents compare Code on their screens and confirm.
+type Request struct {
+	ID       string `json:"id"`
+	PeerID   string `json:"peer_id"`
+	PeerName string `json:"peer_name"`
+	Outgoing bool   `json:"outgoing"` // we asked
+	Code     string `json:"code"`     // e.g. "123 456"
+	State    string `json:"state"`    // one of the Request* states
+	Error    string `json:"error,omitempty"`
+}
+
+// Request states.
+const (
+	RequestConfirm = "confirm" // compare the code, then confirm or refuse
+	RequestDone    = "done"    // friends now
+	RequestRefused = "refused"
+	RequestFailed  = "failed"
+)
+
 // Settings are the resident's choices the core keeps.
 type Settings struct {
 	// Visibility on the LAN: "visible", "friends" or "hidden".
@@ -254,6 +274,7 @@ type Event struct {
 	Share    *Share    `json:"share,omitempty"`
 	Invite   *Invite   `json:"invite,omitempty"`
 	Transfer *Transfer `json:"transfer,omitempty"`
+	Request  *Request  `json:"request,omitempty"`
 }
 
 // Event types.
@@ -268,6 +289,8 @@ const (
 	// EventNeighbours says the neighbours seen on the LAN changed; reread
 	// them.
 	EventNeighbours = "neighbours"
+	// EventRequest carries a friend request between neighbours.
+	EventRequest = "request"
 )
 
 // ErrorBody is how the API reports failures.

@@ -49,6 +49,10 @@ type Config struct {
 	// OnWrongPeer, if set, is told of every peer refused for presenting an
 	// identity key other than the one its proof or its address promised.
 	OnWrongPeer func(*WrongPeerError)
+	// OnIntro, if set, takes introductions (friend requests from
+	// neighbours who are not friends yet) when Visibility is visible: it
+	// gets the caller's ID and owns the TLS connection.
+	OnIntro func(peerID string, conn net.Conn)
 	// Logger receives the package's logs; nil discards them.
 	Logger *slog.Logger
 }
@@ -279,6 +283,9 @@ func (l *Listener) handshake(raw net.Conn, remote netip.AddrPort) error {
 	p := make([]byte, proofSize)
 	if _, err := io.ReadFull(raw, p); err != nil {
 		return fmt.Errorf("read proof: %w", err)
+	}
+	if l.cfg.Visibility == VisibilityVisible && l.cfg.OnIntro != nil && isIntroduction(nonce, p) {
+		return l.introduce(raw, remote)
 	}
 	peerID := matchFriend(l.cfg.Friends(), nonce, p)
 	if peerID == "" {

@@ -23,9 +23,11 @@ const (
 	maxMessageSize = 1 << 20
 	// Write blocks while more than bufferedHigh bytes wait in SCTP's send
 	// queue, and resumes once the queue has drained to bufferedLow.
-	bufferedHigh = 1 << 20
-	bufferedLow  = 512 << 10
+	bufferedHighX = 1 << 20
+	bufferedLowX  = 512 << 10
 )
+
+var bufferedHigh, bufferedLow uint64 = uint64(expInt("PL_HIGH", bufferedHighX)), uint64(expInt("PL_LOW", bufferedLowX))
 
 // channel is what a detached pion data channel offers.
 type channel interface {

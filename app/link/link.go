@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/pion/transport/v4"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -46,6 +47,10 @@ type Config struct {
 	ICEServers []webrtc.ICEServer
 	// Logger receives pion's logs, at debug level. Nil discards them.
 	Logger *slog.Logger
+	// Net is the network ICE runs on; nil means the host's. Tests and
+	// benchmarks give pion's virtual network (transport/v4/vnet), with its
+	// NATs and delays, where Interfaces names vnet's interfaces ("eth0").
+	Net transport.Net
 
 	// adjustSettings lets tests change pion's settings.
 	adjustSettings func(*webrtc.SettingEngine)

@@ -192,7 +192,7 @@ func vnetConfig(t *testing.T, n *vnet.Net) Config {
 	cfg := testConfig(t)
 	cfg.Interfaces = []string{"eth0"}
 	cfg.ICEServers = vnetICEServers()
-	cfg.adjustSettings = func(s *webrtc.SettingEngine) { s.SetNet(n) }
+	cfg.Net = n
 	return cfg
 }
 
@@ -286,7 +286,6 @@ func TestLinkWithoutTURNFailsBehindSymmetricNATs(t *testing.T) {
 		cfg := vnetConfig(t, n)
 		cfg.ICEServers = cfg.ICEServers[:1] // STUN only
 		cfg.adjustSettings = func(s *webrtc.SettingEngine) {
-			s.SetNet(n)
 			s.SetICETimeouts(time.Second, 2*time.Second, 200*time.Millisecond)
 		}
 		return cfg

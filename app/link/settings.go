@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"os"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/pion/ice/v4"
@@ -33,12 +35,16 @@ const (
 // newAPI returns a pion API configured for links: detached data channels,
 // no pion mDNS, ICE limited to cfg.Interfaces, large SCTP buffers.
 func newAPI(cfg Config, log *slog.Logger) (*webrtc.API, error) {
-	network, err := stdnet.NewNet()
-	if err != nil {
-		return nil, fmt.Errorf("list network interfaces: %w", err)
-	}
 	var s webrtc.SettingEngine
-	s.SetNet(bigBufferNet{network})
+	if cfg.Net != nil {
+		s.SetNet(cfg.Net)
+	} else {
+		network, err := stdnet.NewNet()
+		if err != nil {
+			return nil, fmt.Errorf("list network interfaces: %w", err)
+		}
+		s.SetNet(bigBufferNet{network})
+	}
 	s.LoggerFactory = pionLogs{log: log}
 	s.DetachDataChannels()
 	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
@@ -51,6 +57,21 @@ func newAPI(cfg Config, log *slog.Logger) (*webrtc.API, error) {
 	s.SetICETimeouts(iceDisconnectedTimeout, iceFailedTimeout, iceKeepAlive)
 	s.SetSCTPMaxReceiveBufferSize(sctpReceiveBuffer)
 	s.SetSCTPMaxMessageSize(maxMessageSize)
+	if v := expInt("PL_MINCWND", 0); v > 0 {
+		s.SetSCTPMinCwnd(uint32(v))
+	}
+	if v := expInt("PL_CASTEP", 0); v > 0 {
+		s.SetSCTPCwndCAStep(uint32(v))
+	}
+	if v := expInt("PL_FASTRTX", 0); v > 0 {
+		s.SetSCTPFastRtxWnd(uint32(v))
+	}
+	if v := expInt("PL_RCVBUF", 0); v > 0 {
+		s.SetSCTPMaxReceiveBufferSize(uint32(v))
+	}
+	if expInt("PL_ZERO", 0) > 0 {
+		s.EnableSCTPZeroChecksum(true)
+	}
 	if cfg.adjustSettings != nil {
 		cfg.adjustSettings(&s)
 	}
@@ -81,4 +102,11 @@ func isLoopback(name string) bool {
 	}
 	iface, err := net.InterfaceByName(name)
 	return err == nil && iface.Flags&net.FlagLoopback != 0
+}
+
+func expInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
 }

@@ -32,6 +32,9 @@ type Core interface {
 	RevokeInvite(ctx context.Context, id string) error
 	Shares(ctx context.Context) ([]api.Share, error)
 	Neighbours(ctx context.Context) ([]api.Neighbour, error)
+	RequestNeighbour(ctx context.Context, who string) (api.Request, error)
+	Requests(ctx context.Context) ([]api.Request, error)
+	AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error)
 	SetVisibility(ctx context.Context, v string) error
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
 	UpdateShare(ctx context.Context, name string, u api.ShareUpdate) (api.Share, error)
@@ -105,6 +108,23 @@ func New(core Core, logger *slog.Logger) http.Handler {
 		reply(w, struct{}{}, s.core.RevokeInvite(r.Context(), r.PathValue("id")))
 	})
 	mux.HandleFunc("GET /v1/neighbours", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Neighbours(r.Context())) })
+	mux.HandleFunc("POST /v1/requests", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			Neighbour string `json:"neighbour"`
+		}
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.RequestNeighbour(r.Context(), req.Neighbour))
+		}
+	})
+	mux.HandleFunc("GET /v1/requests", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Requests(r.Context())) })
+	mux.HandleFunc("POST /v1/requests/{id}/{action}", func(w http.ResponseWriter, r *http.Request) {
+		switch r.PathValue("action") {
+		case "confirm", "refuse":
+			replyTo(w)(s.core.AnswerRequest(r.Context(), r.PathValue("id"), r.PathValue("action") == "confirm"))
+		default:
+			writeError(w, &api.Error{Status: http.StatusNotFound, Message: "confirm or refuse a request"})
+		}
+	})
 	mux.HandleFunc("PATCH /v1/settings", func(w http.ResponseWriter, r *http.Request) {
 		var req api.Settings
 		if !decode(w, r, &req) {

@@ -84,6 +84,13 @@ func (m *memCore) Neighbours(context.Context) ([]api.Neighbour, error) {
 	return []api.Neighbour{}, nil
 }
 func (m *memCore) SetVisibility(context.Context, string) error { return nil }
+func (m *memCore) RequestNeighbour(context.Context, string) (api.Request, error) {
+	return api.Request{}, nil
+}
+func (m *memCore) Requests(context.Context) ([]api.Request, error) { return nil, nil }
+func (m *memCore) AnswerRequest(_ context.Context, id string, ok bool) (api.Request, error) {
+	return api.Request{ID: id}, nil
+}
 func (m *memCore) Mount(_ context.Context, r api.NewMount) (api.Mount, error) {
 	return api.Mount{Share: r.Share}, nil
 }

@@ -122,3 +122,12 @@ func (s *Store) RenameFriend(ctx context.Context, id, name string) error {
 	}
 	return nil
 }
+
+// AddFriend records a friendship made without an invite (a neighbour
+// confirmed face to face), or updates it.
+func (s *Store) AddFriend(ctx context.Context, f Friend) error {
+	if err := s.tx(ctx, func(tx *sql.Tx) error { return insertFriend(ctx, tx, f, s.now()) }); err != nil {
+		return fmt.Errorf("add friend %s: %w", f.ID, err)
+	}
+	return nil
+}
