@@ -83,7 +83,7 @@ func (a *App) CreateInvite(ctx context.Context, req api.NewInvite) (api.Invite, 
 	if err != nil {
 		return api.Invite{}, err
 	}
-	rec := store.Invite{ID: invite.ID(secret), Secret: secret, Label: req.Label, Offer: offer, Expires: inv.Expires, MaxUses: max(req.MaxUses, 1)}
+	rec := store.Invite{ID: invite.ID(secret), Secret: secret, Label: req.Label, Offer: offer, Expires: inv.Expires, MaxUses: max(req.MaxUses, 1), Confirm: req.Confirm}
 	if err := a.store.CreateInvite(ctx, rec); err != nil {
 		return api.Invite{}, err
 	}
@@ -295,12 +295,21 @@ func (a *App) handleJoinRequest(ctx context.Context, inviteID string, m *envelop
 		a.log.Warn("refused join request without the invite's secret", "invite", inviteID)
 		return
 	}
-	secret := make([]byte, 32)
-	rand.Read(secret)
-	name := trimName(req.Name)
-	friend, created, err := a.store.Redeem(ctx, inviteID, store.Friend{ID: joinerID, Name: name, Keys: m.From, Secret: secret, Relays: req.Relays, Discovery: req.Discovery})
+	joiner := store.Friend{ID: joinerID, Name: trimName(req.Name), Keys: m.From, Relays: req.Relays, Discovery: req.Discovery}
+	if inv.Confirm && !a.newcomerAdmitted(ctx, inv, joiner) {
+		return // the resident decides; the joiner keeps asking meanwhile
+	}
+	a.welcomeJoiner(ctx, inv, joiner)
+}
+
+// welcomeJoiner redeems the invite for joiner (checking single use and
+// expiry in one transaction) and answers them: welcome, or why not.
+func (a *App) welcomeJoiner(ctx context.Context, inv store.Invite, joiner store.Friend) {
+	joiner.Secret = make([]byte, 32)
+	rand.Read(joiner.Secret)
+	friend, created, err := a.store.Redeem(ctx, inv.ID, joiner)
 	if err != nil {
-		a.log.Info("join request refused", "invite", inviteID, "err", err)
+		a.log.Info("join request refused", "invite", inv.ID, "err", err)
 		var reason string
 		for _, e := range []error{store.ErrInviteUsed, store.ErrInviteExpired, store.ErrInviteRevoked} {
 			if errors.Is(err, e) {
@@ -308,12 +317,12 @@ func (a *App) handleJoinRequest(ctx context.Context, inviteID string, m *envelop
 			}
 		}
 		if reason != "" {
-			a.reply(ctx, inv.Secret, m.From, msgRefuse, refusal{InviteID: inviteID, Reason: reason})
+			a.reply(ctx, inv.Secret, joiner.Keys, msgRefuse, refusal{InviteID: inv.ID, Reason: reason})
 		}
 		return
 	}
 	relays, _ := a.store.Relays(ctx)
-	a.reply(ctx, inv.Secret, m.From, msgWelcome, welcome{InviteID: inviteID, Secret: friend.Secret, Name: a.name(ctx), Relays: relays, Discovery: a.discoverySecret(ctx)})
+	a.reply(ctx, inv.Secret, joiner.Keys, msgWelcome, welcome{InviteID: inv.ID, Secret: friend.Secret, Name: a.name(ctx), Relays: relays, Discovery: a.discoverySecret(ctx)})
 	if created {
 		// The invite's offer becomes the new friend's grants: shares open
 		// to all friends they get anyway; chosen-friends shares name them.
@@ -325,7 +334,7 @@ func (a *App) handleJoinRequest(ctx context.Context, inviteID string, m *envelop
 		a.log.Info("new friend", "friend", friend.ID, "name", friend.Name)
 		a.refreshRoutes(ctx)
 		a.publishFriend(ctx, friend)
-		a.publishInvites(ctx, inviteID)
+		a.publishInvites(ctx, inv.ID)
 	}
 }
 

@@ -98,3 +98,42 @@ func TestInviteOffersShares(t *testing.T) {
 		t.Fatal("Dan sees a share offered to Ben and Cas only")
 	}
 }
+
+// TestConfirmNewcomers: a multi-use invite that asks Ana to let each
+// newcomer in: Ben waits until Ana admits him; Cas is turned away.
+func TestConfirmNewcomers(t *testing.T) {
+	r := startRelay(t)
+	ana := newNode(t, "Ana", r.URL)
+	ben := newNode(t, "Ben", r.URL)
+	cas := newNode(t, "Cas", r.URL)
+	link := strings.TrimSpace(ana.MustRun("invite", "--uses", "5", "--confirm"))
+	if out := ben.MustRun("accept", "--wait", "1s", link); !strings.Contains(out, "Waiting") {
+		t.Fatalf("Ben was let in without Ana's word: %q", out)
+	}
+	cas.MustRun("accept", "--wait", "1s", link)
+	var ns []api.Newcomer
+	waitFor(t, 15*time.Second, "two newcomers", func() error {
+		ana.JSON(&ns, "newcomers")
+		if len(ns) != 2 {
+			return fmt.Errorf("newcomers: %+v", ns)
+		}
+		return nil
+	})
+	if len(ana.Friends()) != 0 {
+		t.Fatal("friends before Ana answered")
+	}
+	for _, n := range ns {
+		verb := map[string]string{"Ben": "admit", "Cas": "deny"}[n.Name]
+		ana.MustRun(verb, n.ID)
+	}
+	waitFor(t, 15*time.Second, "Ben to be a friend and Cas refused", func() error {
+		joins, _ := cas.API.Joins(t.Context())
+		if len(ben.Friends()) != 1 || len(joins) != 1 || joins[0].State != "refused" {
+			return fmt.Errorf("Ben's friends %v, Cas's joins %+v", ben.Friends(), joins)
+		}
+		return nil
+	})
+	if fs := ana.Friends(); len(fs) != 1 || fs[0] != "Ben" {
+		t.Fatalf("Ana's friends: %v", fs)
+	}
+}

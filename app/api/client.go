@@ -172,6 +172,22 @@ func (c *Client) Neighbours(ctx context.Context) ([]Neighbour, error) {
 	return out, c.do(ctx, "GET", "/v1/neighbours", nil, &out)
 }
 
+// Newcomers lists people waiting to be let in through invites that ask.
+func (c *Client) Newcomers(ctx context.Context) ([]Newcomer, error) {
+	var out []Newcomer
+	return out, c.do(ctx, "GET", "/v1/newcomers", nil, &out)
+}
+
+// AnswerNewcomer lets a newcomer in (admit) or turns them away.
+func (c *Client) AnswerNewcomer(ctx context.Context, id string, admit bool) (Newcomer, error) {
+	action := "refuse"
+	if admit {
+		action = "admit"
+	}
+	var n Newcomer
+	return n, c.do(ctx, "POST", "/v1/newcomers/"+url.PathEscape(id)+"/"+action, struct{}{}, &n)
+}
+
 // RequestNeighbour asks a visible neighbour to be friends; it returns once
 // both screens show the code to compare.
 func (c *Client) RequestNeighbour(ctx context.Context, neighbour string) (Request, error) {

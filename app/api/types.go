@@ -93,6 +93,8 @@ type NewInvite struct {
 	ExpiresIn   string   `json:"expires_in,omitempty"` // Go duration, default 168h
 	MaxUses     int      `json:"max_uses,omitempty"`
 	OfferShares []string `json:"offer_shares,omitempty"` // default: every share open to all friends
+	// Confirm asks the resident to let each newcomer in by hand.
+	Confirm bool `json:"confirm,omitempty"`
 	// Code asks also for a short code to read aloud (valid 10 minutes,
 	// needs both residents online).
 	Code bool `json:"code,omitempty"`
@@ -257,6 +259,18 @@ const (
 	RequestFailed  = "failed"
 )
 
+// Newcomer is someone who used an invite that asks the resident to let
+// each newcomer in.
+type Newcomer struct {
+	ID       string    `json:"id"` // to admit or refuse them
+	FriendID string    `json:"friend_id"`
+	ShortID  string    `json:"short_id"`
+	Name     string    `json:"name"`
+	Invite   string    `json:"invite"` // the invite's label
+	State    string    `json:"state"`  // "waiting", "admitted" or "refused"
+	Asked    time.Time `json:"asked"`
+}
+
 // Settings are the resident's choices the core keeps.
 type Settings struct {
 	// Visibility on the LAN: "visible", "friends" or "hidden".
@@ -275,6 +289,7 @@ type Event struct {
 	Invite   *Invite   `json:"invite,omitempty"`
 	Transfer *Transfer `json:"transfer,omitempty"`
 	Request  *Request  `json:"request,omitempty"`
+	Newcomer *Newcomer `json:"newcomer,omitempty"`
 }
 
 // Event types.
@@ -291,6 +306,8 @@ const (
 	EventNeighbours = "neighbours"
 	// EventRequest carries a friend request between neighbours.
 	EventRequest = "request"
+	// EventNewcomer: someone waits to be let in, or was answered.
+	EventNewcomer = "newcomer"
 )
 
 // ErrorBody is how the API reports failures.

@@ -32,6 +32,8 @@ type Core interface {
 	RevokeInvite(ctx context.Context, id string) error
 	Shares(ctx context.Context) ([]api.Share, error)
 	Neighbours(ctx context.Context) ([]api.Neighbour, error)
+	Newcomers(ctx context.Context) ([]api.Newcomer, error)
+	AnswerNewcomer(ctx context.Context, id string, admit bool) (api.Newcomer, error)
 	RequestNeighbour(ctx context.Context, who string) (api.Request, error)
 	Requests(ctx context.Context) ([]api.Request, error)
 	AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error)
@@ -108,6 +110,15 @@ func New(core Core, logger *slog.Logger) http.Handler {
 		reply(w, struct{}{}, s.core.RevokeInvite(r.Context(), r.PathValue("id")))
 	})
 	mux.HandleFunc("GET /v1/neighbours", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Neighbours(r.Context())) })
+	mux.HandleFunc("GET /v1/newcomers", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Newcomers(r.Context())) })
+	mux.HandleFunc("POST /v1/newcomers/{id}/{action}", func(w http.ResponseWriter, r *http.Request) {
+		switch r.PathValue("action") {
+		case "admit", "refuse":
+			replyTo(w)(s.core.AnswerNewcomer(r.Context(), r.PathValue("id"), r.PathValue("action") == "admit"))
+		default:
+			writeError(w, &api.Error{Status: http.StatusNotFound, Message: "admit or refuse a newcomer"})
+		}
+	})
 	mux.HandleFunc("POST /v1/requests", func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			Neighbour string `json:"neighbour"`

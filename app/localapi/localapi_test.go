@@ -87,6 +87,10 @@ func (m *memCore) SetVisibility(context.Context, string) error { return nil }
 func (m *memCore) RequestNeighbour(context.Context, string) (api.Request, error) {
 	return api.Request{}, nil
 }
+func (m *memCore) Newcomers(context.Context) ([]api.Newcomer, error) { return nil, nil }
+func (m *memCore) AnswerNewcomer(_ context.Context, id string, _ bool) (api.Newcomer, error) {
+	return api.Newcomer{ID: id}, nil
+}
 func (m *memCore) Requests(context.Context) ([]api.Request, error) { return nil, nil }
 func (m *memCore) AnswerRequest(_ context.Context, id string, ok bool) (api.Request, error) {
 	return api.Request{ID: id}, nil

@@ -29,15 +29,17 @@ type Invite struct {
 	MaxUses int
 	Uses    int
 	Revoked bool
+	// Confirm asks the inviter to let each newcomer in by hand.
+	Confirm bool
 }
 
-const inviteColumns = `id, secret, label, offer, created_at, expires_at, max_uses, uses, revoked`
+const inviteColumns = `id, secret, label, offer, created_at, expires_at, max_uses, uses, revoked, confirm`
 
 func scanInvite(r scanner) (Invite, error) {
 	var inv Invite
 	var offer string
 	var created, expires int64
-	if err := r.Scan(&inv.ID, &inv.Secret, &inv.Label, &offer, &created, &expires, &inv.MaxUses, &inv.Uses, &inv.Revoked); err != nil {
+	if err := r.Scan(&inv.ID, &inv.Secret, &inv.Label, &offer, &created, &expires, &inv.MaxUses, &inv.Uses, &inv.Revoked, &inv.Confirm); err != nil {
 		return inv, err
 	}
 	inv.Created, inv.Expires = time.Unix(0, created), time.Unix(0, expires)
@@ -56,8 +58,8 @@ func (s *Store) CreateInvite(ctx context.Context, inv Invite) error {
 	if inv.MaxUses < 1 {
 		inv.MaxUses = 1
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO invites (`+inviteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0)`,
-		inv.ID, inv.Secret, inv.Label, string(offer), s.now().UnixNano(), inv.Expires.UnixNano(), inv.MaxUses)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO invites (`+inviteColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)`,
+		inv.ID, inv.Secret, inv.Label, string(offer), s.now().UnixNano(), inv.Expires.UnixNano(), inv.MaxUses, inv.Confirm)
 	if err != nil {
 		return fmt.Errorf("create invite: %w", err)
 	}

@@ -87,6 +87,21 @@ var migrations = []string{
 	);`,
 	// 3: each friend's discovery secret, to recognise them on the LAN.
 	`ALTER TABLE friends ADD COLUMN discovery_secret BLOB NOT NULL DEFAULT x'';`,
+	// 4: invites that ask the inviter to confirm each newcomer.
+	`ALTER TABLE invites ADD COLUMN confirm INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE newcomers (
+		invite_id  TEXT NOT NULL REFERENCES invites(id) ON DELETE CASCADE,
+		friend_id  TEXT NOT NULL,
+		name       TEXT NOT NULL,
+		sign_key   BLOB NOT NULL,
+		seal_key   BLOB NOT NULL,
+		seal_sig   BLOB NOT NULL,
+		relays     TEXT NOT NULL DEFAULT '[]',
+		discovery  BLOB NOT NULL DEFAULT x'',
+		state      TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		PRIMARY KEY (invite_id, friend_id)
+	);`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -42,12 +42,15 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{
 		"status":     {summary: "show your name, ID, relays and the porch light", usage: "status [--json]", run: runStatus, flags: jsonFlag},
-		"invite":     {summary: "make an invite link for a friend (printed alone on stdout)", usage: "invite [--label TEXT] [--expires 168h] [--uses N] [--offer SHARES] [--code]", run: runInvite, flags: inviteFlags},
+		"invite":     {summary: "make an invite link for a friend (printed alone on stdout)", usage: "invite [--label TEXT] [--expires 168h] [--uses N] [--offer SHARES] [--confirm] [--code]", run: runInvite, flags: inviteFlags},
 		"accept":     {summary: "accept a friend's invite link", usage: "accept [--wait 30s] LINK|CODE", run: runAccept, flags: acceptFlags},
 		"friends":    {summary: "list your friends", usage: "friends [--json]", run: runFriends, flags: jsonFlag},
 		"share":      {summary: "share a folder (all friends, read-only unless you say), or pause, resume, change or stop a share", usage: "share add|pause|resume|set|stop [--name NAME] [--mode ro|rw|drop] [--friends A,B|all] DIR|NAME", run: runShare, flags: shareFlags, subverbs: []string{"add", "pause", "resume", "set", "stop"}},
 		"neighbours": {summary: "list Porchlights seen on this network", usage: "neighbours [--json]", run: runNeighbours, flags: jsonFlag},
 		"visibility": {summary: "how you show on this network: visible, friends or hidden", usage: "visibility visible|friends|hidden", run: runVisibility},
+		"newcomers":  {summary: "list people waiting to be let in through an invite", usage: "newcomers [--json]", run: runNewcomers, flags: jsonFlag},
+		"admit":      {summary: "let a newcomer in", usage: "admit NEWCOMER-ID", run: runAdmit(true)},
+		"deny":       {summary: "turn a newcomer away", usage: "deny NEWCOMER-ID", run: runAdmit(false)},
 		"request":    {summary: "ask a visible neighbour to be friends (you compare a code)", usage: "request NEIGHBOUR", run: runRequest},
 		"requests":   {summary: "list friend requests between neighbours", usage: "requests [--json]", run: runRequests, flags: jsonFlag},
 		"confirm":    {summary: "confirm a neighbour's request: the codes match", usage: "confirm REQUEST-ID", run: runAnswer(true)},
@@ -127,7 +130,7 @@ func Main(args []string, e *Env) int {
 
 // Usage prints the verbs.
 func Usage(w io.Writer) {
-	fmt.Fprintln(w, "Porchlight: share folders, calendars and chat with your friends, from your own laptop.")
+	fmt.Fprintln(w, "Porchlight: share folders with your friends and neighbours, from your own laptop.")
 	fmt.Fprintln(w, "\nusage:")
 	fmt.Fprintln(w, "  porchlight [--data DIR] [--name NAME] [--relay URL]...   start Porchlight (tray)")
 	fmt.Fprintln(w, "  porchlight daemon --data DIR --name NAME --relay URL --interfaces lo   run without a tray")

@@ -54,6 +54,7 @@ func inviteFlags(fs *flag.FlagSet) {
 	fs.String("label", "", "a note to remember who the invite is for")
 	fs.Duration("expires", 7*24*time.Hour, "how long the invite stays valid")
 	fs.Int("uses", 1, "how many people may use it")
+	fs.Bool("confirm", false, "let each newcomer in by hand (porchlight newcomers, admit, deny)")
 	fs.String("offer", "", "comma-separated shares the friend gets (default: every share open to all friends)")
 	fs.Bool("code", false, "print a short code to read aloud instead of the link (valid 10 minutes; both must be online)")
 }
@@ -70,6 +71,7 @@ func runInvite(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, arg
 		MaxUses:     uses,
 		Code:        code,
 		OfferShares: splitList(fs.Lookup("offer").Value.String()),
+		Confirm:     fs.Lookup("confirm").Value.String() == "true",
 	})
 	if err != nil {
 		return err
