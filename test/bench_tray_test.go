@@ -92,3 +92,53 @@ func cpuTicks(t *testing.T, pid int) int64 {
 	stime, _ := strconv.ParseInt(rest[12], 10, 64)
 	return utime + stime
 }
+
+// TestBenchWindowFirstFrame: from `porchlight window` to the window mapped
+// on the display (its first frame), with the core already running.
+func TestBenchWindowFirstFrame(t *testing.T) {
+	benchOnly(t)
+	if m := desktoptest.Missing(); len(m) > 0 {
+		t.Skipf("needs %v", m)
+	}
+	if _, err := exec.LookPath("xwininfo"); err != nil {
+		t.Skip("needs xwininfo (apt install x11-utils)")
+	}
+	cmd := exec.Command("go", "build", "-o", binDir+"/", "./cmd/porchlight-window")
+	cmd.Dir = ".."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build the window: %v\n%s", err, out)
+	}
+	tmp := t.TempDir()
+	d := desktoptest.Start(t, tmp)
+	ana := newNode(t, "Ana")
+	var took []time.Duration
+	for range 3 {
+		start := time.Now()
+		open := exec.Command(filepath.Join(binDir, "porchlight"), "window", "--data", ana.Dir)
+		open.Env = d.Env()
+		if out, err := open.CombinedOutput(); err != nil {
+			t.Fatalf("porchlight window: %v\n%s", err, out)
+		}
+		for !windowMapped(d, "Porchlight") {
+			if time.Since(start) > 30*time.Second {
+				t.Fatal("the window never appeared")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		took = append(took, time.Since(start))
+		exec.Command("pkill", "-f", filepath.Join(binDir, "porchlight-window")).Run()
+		for windowMapped(d, "Porchlight") {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	report("window: `porchlight window` to first frame", float64(median(took).Milliseconds()), "ms", "-")
+}
+
+// windowMapped reports whether a mapped top-level window with that name is
+// on the display.
+func windowMapped(d desktoptest.Desktop, name string) bool {
+	cmd := exec.Command("xwininfo", "-root", "-tree")
+	cmd.Env = d.Env()
+	out, err := cmd.Output()
+	return err == nil && strings.Contains(string(out), "\""+name+"\"")
+}

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/pion/ice/v4"
@@ -19,6 +17,10 @@ import (
 const (
 	// sctpReceiveBuffer is how much the peer may send before we read it.
 	sctpReceiveBuffer = 8 << 20
+	// sctpCwndCAStep is how much SCTP's congestion window grows per round
+	// trip once past slow start. pion's default, one MTU, takes minutes to
+	// regrow a window after a loss on a 50 ms path.
+	sctpCwndCAStep = 64 << 10
 
 	// ICE declares a link disconnected after iceDisconnectedTimeout without
 	// traffic, and failed (which ends the link) after iceFailedTimeout more.
@@ -57,21 +59,7 @@ func newAPI(cfg Config, log *slog.Logger) (*webrtc.API, error) {
 	s.SetICETimeouts(iceDisconnectedTimeout, iceFailedTimeout, iceKeepAlive)
 	s.SetSCTPMaxReceiveBufferSize(sctpReceiveBuffer)
 	s.SetSCTPMaxMessageSize(maxMessageSize)
-	if v := expInt("PL_MINCWND", 0); v > 0 {
-		s.SetSCTPMinCwnd(uint32(v))
-	}
-	if v := expInt("PL_CASTEP", 0); v > 0 {
-		s.SetSCTPCwndCAStep(uint32(v))
-	}
-	if v := expInt("PL_FASTRTX", 0); v > 0 {
-		s.SetSCTPFastRtxWnd(uint32(v))
-	}
-	if v := expInt("PL_RCVBUF", 0); v > 0 {
-		s.SetSCTPMaxReceiveBufferSize(uint32(v))
-	}
-	if expInt("PL_ZERO", 0) > 0 {
-		s.EnableSCTPZeroChecksum(true)
-	}
+	s.SetSCTPCwndCAStep(sctpCwndCAStep)
 	if cfg.adjustSettings != nil {
 		cfg.adjustSettings(&s)
 	}
@@ -102,11 +90,4 @@ func isLoopback(name string) bool {
 	}
 	iface, err := net.InterfaceByName(name)
 	return err == nil && iface.Flags&net.FlagLoopback != 0
-}
-
-func expInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return v
-	}
-	return def
 }

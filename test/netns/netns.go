@@ -70,7 +70,8 @@ func Run(t testing.TB, args ...string) {
 
 // Link joins a and b with a veth pair named ifA and ifB, addressed addrA
 // and addrB (with their prefix length, e.g. "10.77.0.1/24"), with a route
-// for multicast so mDNS goes out on it.
+// for multicast so mDNS goes out on it (on a namespace's latest link only:
+// routers and the internet have several).
 func Link(t testing.TB, a *NS, ifA, addrA string, b *NS, ifB, addrB string) {
 	t.Helper()
 	// The pair is made inside the namespaces: the host's own interfaces are
@@ -82,7 +83,7 @@ func Link(t testing.TB, a *NS, ifA, addrA string, b *NS, ifB, addrB string) {
 	}{{a, ifA, addrA}, {b, ifB, addrB}} {
 		Run(t, "ip", "-n", side.ns.Name, "addr", "add", side.cidr, "dev", side.ifname)
 		Run(t, "ip", "-n", side.ns.Name, "link", "set", side.ifname, "up")
-		Run(t, "ip", "-n", side.ns.Name, "route", "add", "224.0.0.0/4", "dev", side.ifname)
+		Run(t, "ip", "-n", side.ns.Name, "route", "replace", "224.0.0.0/4", "dev", side.ifname)
 	}
 }
 
@@ -94,4 +95,56 @@ func (n *NS) SetLink(t testing.TB, ifname string, up bool) {
 		state = "up"
 	}
 	Run(t, "ip", "-n", n.Name, "link", "set", ifname, state)
+}
+
+// RequireIPTables skips the test unless iptables works inside a namespace
+// (Debian: apt-get install iptables; either backend, nft or legacy, will do).
+func RequireIPTables(t testing.TB) {
+	t.Helper()
+	Require(t)
+	if _, err := exec.LookPath("iptables"); err != nil {
+		t.Skip("needs iptables")
+	}
+}
+
+// IPTables runs iptables with args inside the namespace.
+func (n *NS) IPTables(t testing.TB, args ...string) {
+	t.Helper()
+	n.Run(t, append([]string{"iptables", "-w"}, args...)...)
+}
+
+// Forward makes the namespace route packets between its interfaces.
+func (n *NS) Forward(t testing.TB) {
+	t.Helper()
+	n.Run(t, "sysctl", "-qw", "net.ipv4.ip_forward=1")
+}
+
+// DefaultRoute sends the namespace's traffic for anywhere else to gateway.
+func (n *NS) DefaultRoute(t testing.TB, gateway string) {
+	t.Helper()
+	n.Run(t, "ip", "route", "replace", "default", "via", gateway)
+}
+
+// AddAddress gives the namespace one more address, on its loopback
+// interface: a service address that its other interfaces route to.
+func (n *NS) AddAddress(t testing.TB, cidr string) {
+	t.Helper()
+	n.Run(t, "ip", "addr", "add", cidr, "dev", "lo")
+}
+
+// Masquerade makes the namespace a home router whose WAN side is the
+// interface wan: what leaves by wan takes the router's address (iptables
+// MASQUERADE), and what arrives on wan unsolicited is dropped, whether for
+// the LAN or for the router itself, as real routers do. The second rule
+// matters: without it, a peer's early ICE check to the router's public
+// port makes a conntrack entry that then holds the port, the LAN host's
+// own mapping must take another one, and every NAT behaves as symmetric.
+func (n *NS) Masquerade(t testing.TB, wan string) {
+	t.Helper()
+	n.Forward(t)
+	n.IPTables(t, "-t", "nat", "-A", "POSTROUTING", "-o", wan, "-j", "MASQUERADE")
+	for _, chain := range []string{"INPUT", "FORWARD"} {
+		n.IPTables(t, "-A", chain, "-i", wan, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT")
+		n.IPTables(t, "-A", chain, "-i", wan, "-j", "DROP")
+	}
 }
