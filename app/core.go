@@ -57,7 +57,8 @@ func (a *App) name(ctx context.Context) string {
 }
 
 func (a *App) apiFriend(f store.Friend) api.Friend {
-	return api.Friend{ID: f.ID, ShortID: identity.Short(f.ID), Name: f.Name, Relays: f.Relays, Added: f.Added, Link: a.links.path(f.ID)}
+	path, rtt := a.links.path(f.ID)
+	return api.Friend{ID: f.ID, ShortID: identity.Short(f.ID), Name: f.Name, Relays: f.Relays, Added: f.Added, Link: path, RTTMicros: rtt.Microseconds()}
 }
 
 // Friends lists the resident's friends (localapi.Core).
@@ -259,6 +260,7 @@ func (a *App) RemoveShare(ctx context.Context, name string) error {
 // service behind the grant check.
 func (a *App) services() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ping", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	shares := share.NewHandler(a.store, a.mayUseShare, a.log.With("subsystem", "share"))
 	mux.Handle("/share/", http.StripPrefix("/share", shares))
 	dav := share.NewDAVHandler(a.store, a.mayUseShare, a.log.With("subsystem", "dav"))

@@ -52,6 +52,9 @@ type liveLink struct {
 	outgoing bool
 }
 
+// pingEvery is how often a live link's round trip is measured.
+const pingEvery = 15 * time.Second
+
 func alive(l peerLink) bool {
 	select {
 	case <-l.Done():
@@ -75,23 +78,49 @@ type links struct {
 
 	mu       sync.Mutex
 	live     map[string]liveLink // friend ID → link
-	dialing  map[string]*dial    // friend ID → attempt under way
+	rtt      map[string]time.Duration
+	dialing  map[string]*dial // friend ID → attempt under way
 	answers  map[string]chan string
 	answered map[string]string // session → our answer, for retried offers
 }
 
 func newLinks(a *App) *links {
-	return &links{app: a, live: map[string]liveLink{}, dialing: map[string]*dial{}, answers: map[string]chan string{}, answered: map[string]string{}}
+	return &links{app: a, live: map[string]liveLink{}, rtt: map[string]time.Duration{}, dialing: map[string]*dial{}, answers: map[string]chan string{}, answered: map[string]string{}}
 }
 
 // path reports how the resident is linked to a friend right now.
-func (l *links) path(friendID string) string {
+func (l *links) path(friendID string) (string, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if lk, ok := l.live[friendID]; ok {
-		return lk.Path()
+		return lk.Path(), l.rtt[friendID]
 	}
-	return "none"
+	return "none", 0
+}
+
+// measure times a request to the friend's /ping while the link lives.
+func (l *links) measure(friendID string, lk peerLink) {
+	t := time.NewTicker(pingEvery)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		start := time.Now()
+		req, _ := http.NewRequestWithContext(ctx, "GET", "http://peer/ping", nil)
+		if resp, err := lk.Client().Do(req); err == nil {
+			resp.Body.Close()
+			l.mu.Lock()
+			if l.live[friendID].peerLink == lk {
+				l.rtt[friendID] = time.Since(start)
+			}
+			l.mu.Unlock()
+		}
+		cancel()
+		select {
+		case <-lk.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // get returns a live link to f, dialling if there is none.
@@ -196,6 +225,7 @@ func (l *links) adopt(f store.Friend, lk peerLink, outgoing bool) {
 
 	base := peer.WithIdentity(l.app.runCtx(), peer.Identity{ID: f.ID, Name: f.Name})
 	go lk.Serve(base, l.app.services())
+	go l.measure(f.ID, lk)
 	go func() {
 		<-lk.Done()
 		l.mu.Lock()

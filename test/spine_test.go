@@ -118,11 +118,14 @@ func TestSpine(t *testing.T) {
 	if _, err := os.Stat(dest + ".porchlight-part"); !os.IsNotExist(err) {
 		t.Fatalf("part file left behind: %v", err)
 	}
-	var friends []api.Friend
-	ben.JSON(&friends, "friends")
-	if friends[0].Link != "direct" {
-		t.Fatalf("Ben's link to Ana is %q, want direct", friends[0].Link)
-	}
+	waitFor(t, 5*time.Second, "Ben's link to Ana with its round trip", func() error {
+		var friends []api.Friend
+		ben.JSON(&friends, "friends")
+		if friends[0].Link != "direct" || friends[0].RTTMicros <= 0 {
+			return fmt.Errorf("link %q, round trip %d µs", friends[0].Link, friends[0].RTTMicros)
+		}
+		return nil
+	})
 
 	// Ana restarts: the friendship and the share survive, and Ben can
 	// reach the share again over a new link.

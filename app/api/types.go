@@ -47,6 +47,8 @@ type Friend struct {
 	Relays  []string  `json:"relays"`
 	Added   time.Time `json:"added"`
 	Link    string    `json:"link"` // "none", "lan", "direct" or "relayed"
+	// RTTMicros is the link's last measured round trip, while linked.
+	RTTMicros int64 `json:"rtt_us,omitempty"`
 	// Removed is set on the event that reports the friendship ended.
 	Removed bool `json:"removed,omitempty"`
 }

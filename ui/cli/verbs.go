@@ -157,7 +157,11 @@ func runFriends(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, ar
 	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tID\tLINK\tSINCE")
 	for _, f := range fr {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Name, f.ShortID, f.Link, f.Added.Format("2006-01-02"))
+		link := f.Link
+		if f.RTTMicros > 0 {
+			link += fmt.Sprintf(", %.1f ms", float64(f.RTTMicros)/1000)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Name, f.ShortID, link, f.Added.Format("2006-01-02"))
 	}
 	return tw.Flush()
 }
