@@ -122,3 +122,39 @@ func waitFast(t *testing.T, limit time.Duration, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestBenchListing100k: the first page of a friend's folder holding
+// 100,000 entries, as the window asks for it.
+func TestBenchListing100k(t *testing.T) {
+	benchOnly(t)
+	r := startRelay(t)
+	ana := newNode(t, "Ana", r.URL)
+	ben := newNode(t, "Ben", r.URL)
+	befriend(t, ana, ben)
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big")
+	os.Mkdir(big, 0o755)
+	for i := range 100_000 {
+		f, err := os.Create(filepath.Join(big, fmt.Sprintf("photo-%06d.jpg", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	ana.MustRun("share add", "--name", "S", dir)
+	ben.MustRun("ls", "Ana:/S") // link up first
+	var took []time.Duration
+	for i := range 6 {
+		start := time.Now()
+		page, err := ben.API.List(t.Context(), "Ana", "S", "big", i*200, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+		if page.Total != 100_000 || len(page.Entries) != 200 {
+			t.Fatalf("page of %d, total %d", len(page.Entries), page.Total)
+		}
+	}
+	report("first page of a 100,000-entry folder", float64(took[0].Milliseconds()), "ms", "-")
+	report("next pages of it", float64(median(took[1:]).Microseconds())/1000, "ms", "-")
+}

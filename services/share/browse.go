@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -48,7 +49,7 @@ func (h *handler) serveList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	_, root, rel, ok := h.resolve(w, r, useRead)
+	folder, root, rel, ok := h.resolve(w, r, useRead)
 	if !ok {
 		return
 	}
@@ -63,13 +64,18 @@ func (h *handler) serveList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "not a directory")
 		return
 	}
-	dir, err := root.Open(rel)
-	if err != nil {
+	entries, err := h.listing.get(folder.Path+"\x00"+rel, info.ModTime(), func() ([]Entry, error) {
+		dir, err := root.Open(rel)
+		if err != nil {
+			return nil, err
+		}
+		defer dir.Close()
+		return readDir(root, rel, dir)
+	})
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		h.writePathError(w, r, rel, err)
 		return
 	}
-	defer dir.Close()
-	entries, err := readDir(root, rel, dir)
 	if err != nil {
 		h.logger(r).Error("list directory", "share", r.PathValue("name"), "path", rel, "err", err)
 		writeError(w, http.StatusInternalServerError, "internal error")
@@ -150,4 +156,33 @@ func compareEntries(a, b Entry) int {
 		cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)),
 		cmp.Compare(a.Name, b.Name),
 	)
+}
+
+// listingTTL bounds how stale a cached listing may be: a folder's
+// modification time changes when entries come and go, but not when a file
+// in it grows.
+const listingTTL = 10 * time.Second
+
+// listingCache keeps the last folder listed, sorted, so that paging
+// through a folder of 100,000 entries reads it once, not once a page.
+type listingCache struct {
+	mu      sync.Mutex
+	key     string
+	mod     time.Time
+	at      time.Time
+	entries []Entry
+}
+
+func (c *listingCache) get(key string, mod time.Time, read func() ([]Entry, error)) ([]Entry, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key == key && c.mod.Equal(mod) && time.Since(c.at) < listingTTL {
+		return c.entries, nil
+	}
+	entries, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.key, c.mod, c.at, c.entries = key, mod, time.Now(), entries
+	return entries, nil
 }

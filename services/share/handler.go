@@ -25,6 +25,7 @@ type handler struct {
 	allow   Access
 	log     *slog.Logger
 	mux     *http.ServeMux
+	listing listingCache
 }
 
 // NewHandler returns the share API, to be mounted (usually under
