@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -55,6 +56,11 @@ type liveLink struct {
 // pingEvery is how often a live link's round trip is measured.
 const pingEvery = 15 * time.Second
 
+// defaultIdle is how long a link may carry no request, either way, before
+// it is closed; the next request dials again. PORCHLIGHT_LINK_IDLE (a Go
+// duration) overrides it.
+const defaultIdle = 10 * time.Minute
+
 func alive(l peerLink) bool {
 	select {
 	case <-l.Done():
@@ -76,16 +82,23 @@ type dial struct {
 type links struct {
 	app *App
 
-	mu       sync.Mutex
-	live     map[string]liveLink // friend ID → link
-	rtt      map[string]time.Duration
-	dialing  map[string]*dial // friend ID → attempt under way
-	answers  map[string]chan string
-	answered map[string]string // session → our answer, for retried offers
+	mu   sync.Mutex
+	live map[string]liveLink // friend ID → link
+	rtt  map[string]time.Duration
+	used map[string]time.Time // friend ID → last request on the link
+	// idleAfter closes links unused this long.
+	idleAfter time.Duration
+	dialing   map[string]*dial // friend ID → attempt under way
+	answers   map[string]chan string
+	answered  map[string]string // session → our answer, for retried offers
 }
 
 func newLinks(a *App) *links {
-	return &links{app: a, live: map[string]liveLink{}, rtt: map[string]time.Duration{}, dialing: map[string]*dial{}, answers: map[string]chan string{}, answered: map[string]string{}}
+	idle := defaultIdle
+	if d, err := time.ParseDuration(os.Getenv("PORCHLIGHT_LINK_IDLE")); err == nil && d > 0 {
+		idle = d
+	}
+	return &links{idleAfter: idle, app: a, live: map[string]liveLink{}, rtt: map[string]time.Duration{}, used: map[string]time.Time{}, dialing: map[string]*dial{}, answers: map[string]chan string{}, answered: map[string]string{}}
 }
 
 // path reports how the resident is linked to a friend right now.
@@ -100,7 +113,7 @@ func (l *links) path(friendID string) (string, time.Duration) {
 
 // measure times a request to the friend's /ping while the link lives.
 func (l *links) measure(friendID string, lk peerLink) {
-	t := time.NewTicker(pingEvery)
+	t := time.NewTicker(min(pingEvery, l.idleAfter/2))
 	defer t.Stop()
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -120,7 +133,22 @@ func (l *links) measure(friendID string, lk peerLink) {
 			return
 		case <-t.C:
 		}
+		l.mu.Lock()
+		idle := time.Since(l.used[friendID]) > l.idleAfter
+		l.mu.Unlock()
+		if idle {
+			l.app.log.Info("closing an idle link", "friend", friendID)
+			lk.Close()
+			return
+		}
 	}
+}
+
+// touch records that a link to the friend carried a request.
+func (l *links) touch(friendID string) {
+	l.mu.Lock()
+	l.used[friendID] = time.Now()
+	l.mu.Unlock()
 }
 
 // get returns a live link to f, dialling if there is none.
@@ -223,8 +251,15 @@ func (l *links) adopt(f store.Friend, lk peerLink, outgoing bool) {
 	l.mu.Unlock()
 	l.resolve(f.ID, lk, nil)
 
+	l.touch(f.ID)
 	base := peer.WithIdentity(l.app.runCtx(), peer.Identity{ID: f.ID, Name: f.Name})
-	go lk.Serve(base, l.app.services())
+	services := l.app.services()
+	go lk.Serve(base, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/ping" {
+			l.touch(f.ID)
+		}
+		services.ServeHTTP(w, r)
+	}))
 	go l.measure(f.ID, lk)
 	go func() {
 		<-lk.Done()
@@ -371,6 +406,7 @@ func (a *App) friendClient(ctx context.Context, f store.Friend) (*http.Client, e
 	if err != nil {
 		return nil, err
 	}
+	a.links.touch(f.ID)
 	return lk.Client(), nil
 }
 

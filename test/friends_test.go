@@ -137,3 +137,30 @@ func TestConfirmNewcomers(t *testing.T) {
 		t.Fatalf("Ana's friends: %v", fs)
 	}
 }
+
+// TestIdleLinksClose: a link that carries nothing is closed, and the next
+// request makes a new one.
+func TestIdleLinksClose(t *testing.T) {
+	r := startRelay(t)
+	ana := newNode(t, "Ana", r.URL)
+	ben := newNode(t, "Ben", r.URL)
+	ben.Stop()
+	ben.env = []string{"PORCHLIGHT_LINK_IDLE=2s"}
+	ben.Start()
+	befriend(t, ana, ben)
+	ana.MustRun("share add", "--name", "S", t.TempDir())
+	ben.MustRun("ls", "Ana:/S")
+	if p := linkPath(ben, "Ana"); p != "direct" {
+		t.Fatalf("link %q after ls", p)
+	}
+	waitFor(t, 15*time.Second, "the idle link to close", func() error {
+		if p := linkPath(ben, "Ana"); p != "none" {
+			return fmt.Errorf("link still %q", p)
+		}
+		return nil
+	})
+	ben.MustRun("ls", "Ana:/S")
+	if p := linkPath(ben, "Ana"); p != "direct" {
+		t.Fatalf("link %q after a new request", p)
+	}
+}

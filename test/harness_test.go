@@ -77,11 +77,11 @@ func freeAddr(t *testing.T) string {
 // if the test fails.
 func startProcess(t *testing.T, logName string, name string, args ...string) *exec.Cmd {
 	t.Helper()
-	return startProcessIn(t, nil, logName, name, args...)
+	return startProcessIn(t, nil, logName, name, nil, args...)
 }
 
 // startProcessIn is startProcess inside a network namespace (nil: here).
-func startProcessIn(t *testing.T, ns *netns.NS, logName string, name string, args ...string) *exec.Cmd {
+func startProcessIn(t *testing.T, ns *netns.NS, logName string, name string, env []string, args ...string) *exec.Cmd {
 	t.Helper()
 	logPath := filepath.Join(t.TempDir(), logName+".log")
 	logf, err := os.Create(logPath)
@@ -93,6 +93,9 @@ func startProcessIn(t *testing.T, ns *netns.NS, logName string, name string, arg
 		cmd = ns.Command(filepath.Join(binDir, name), args...)
 	}
 	cmd.Stdout, cmd.Stderr = logf, logf
+	if env != nil {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -168,6 +171,8 @@ type node struct {
 	// by default it runs here, on loopback.
 	ns     *netns.NS
 	ifaces string
+	// env is added to the daemon's environment at its next Start.
+	env []string
 }
 
 func newNode(t *testing.T, name string, relays ...string) *node {
@@ -195,7 +200,7 @@ func (n *node) Start() {
 	for _, r := range n.relays {
 		args = append(args, "--relay", r)
 	}
-	n.cmd = startProcessIn(n.t, n.ns, n.Name, "porchlight", args...)
+	n.cmd = startProcessIn(n.t, n.ns, n.Name, "porchlight", n.env, args...)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := n.API.WaitRunning(ctx); err != nil {

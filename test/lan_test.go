@@ -22,7 +22,7 @@ func TestNeighboursLinkOverLAN(t *testing.T) {
 	netns.Link(t, home, ifA, "10.77.0.1/24", next, ifB, "10.77.0.2/24")
 
 	relayURL := "ws://10.77.0.1:7447/v1/ws"
-	startProcessIn(t, home, "relay", "porchlight-relay", "--listen", "10.77.0.1:7447")
+	startProcessIn(t, home, "relay", "porchlight-relay", nil, "--listen", "10.77.0.1:7447")
 	ana := newNodeIn(t, home, ifA, "Ana", relayURL)
 	ben := newNodeIn(t, next, ifB, "Ben", relayURL)
 	for _, n := range []*node{ana, ben} {

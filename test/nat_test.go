@@ -50,7 +50,7 @@ func newInternet(t *testing.T) *internet {
 	inet := &internet{ns: netns.New(t, "pl-"+sfx+"-net"), sfx: sfx}
 	inet.ns.Forward(t)
 	inet.ns.AddAddress(t, natRelayIP+"/32")
-	startProcessIn(t, inet.ns, "relay", "porchlight-relay",
+	startProcessIn(t, inet.ns, "relay", "porchlight-relay", nil,
 		"--listen", natRelayIP+":7447",
 		"--stun", natRelayIP+":3478", "--turn", "--public-ip", natRelayIP, "--allow-private")
 	return inet
