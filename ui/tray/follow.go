@@ -16,11 +16,14 @@ const (
 
 // follow keeps show in step with the core's event stream until ctx ends,
 // reconnecting with backoff when the stream breaks. It shows nil while the
-// core does not answer.
-func follow(ctx context.Context, c *api.Client, show func(*api.Status), log *slog.Logger) {
+// core does not answer. Every event also goes to each of also.
+func follow(ctx context.Context, c *api.Client, show func(*api.Status), log *slog.Logger, also ...func(api.Event)) {
 	wait := minRetry
 	for {
 		err := c.Events(ctx, func(ev api.Event) error {
+			for _, fn := range also {
+				fn(ev)
+			}
 			switch {
 			case ev.Status != nil:
 				show(ev.Status)

@@ -15,6 +15,7 @@ import (
 	"github.com/porchlight/porchlight/assets"
 	"github.com/porchlight/porchlight/ui/autostart"
 	"github.com/porchlight/porchlight/ui/launcher"
+	"github.com/porchlight/porchlight/ui/notify"
 )
 
 // Config is what the tray needs from the program that shows it.
@@ -85,7 +86,18 @@ func (t *tray) serve(ctx context.Context) {
 	}
 	quit := systray.AddMenuItem(labelQuit, "Stop sharing and close Porchlight")
 
-	go follow(ctx, t.cfg.Client, t.show, t.cfg.Logger)
+	var notices []func(api.Event)
+	if n, err := notify.New(); err == nil {
+		defer n.Close()
+		notices = append(notices, func(ev api.Event) {
+			if err := n.Event(ev); err != nil {
+				t.cfg.Logger.Debug("desktop notification not shown", "err", err)
+			}
+		})
+	} else {
+		t.cfg.Logger.Info("no desktop notifications", "err", err)
+	}
+	go follow(ctx, t.cfg.Client, t.show, t.cfg.Logger, notices...)
 	for {
 		select {
 		case <-open.ClickedCh:
