@@ -3,7 +3,7 @@
 // runs per data directory; starting another brings the open one forward at
 // the requested view.
 //
-//	porchlight-window [--data DIR] [--view home|invite|share|accept] [URL]
+//	porchlight-window [--data DIR] [--view home|friends|browse|transfers|share|invite|accept] [URL]
 package main
 
 import (
@@ -38,7 +38,7 @@ func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("porchlight-window", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "data directory (default $"+api.DataDirEnv+" or the platform's)")
-	view := fs.String("view", "", "view to show: home, invite, share or accept")
+	view := fs.String("view", "", "view to show: home, friends, browse, transfers, share, invite or accept")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -76,6 +76,13 @@ func (w *Window) handle(ctx context.Context, ev api.Event) {
 		}
 	case api.EventShare:
 		w.refreshShares(ctx)
+	case api.EventTransfer:
+		if ev.Transfer != nil {
+			t := *ev.Transfer
+			fyne.Do(func() { w.transfers.changed(t) })
+		}
+	case api.EventNeighbours:
+		w.refreshNeighbours(ctx)
 	}
 }
 
@@ -88,7 +95,7 @@ func (w *Window) Refresh(ctx context.Context) error {
 		return fmt.Errorf("refresh status: %w", err)
 	}
 	fyne.Do(func() { w.home.setStatus(s) })
-	errs := []error{w.refreshFriends(ctx), w.refreshShares(ctx)}
+	errs := []error{w.refreshFriends(ctx), w.refreshShares(ctx), w.refreshNeighbours(ctx), w.refreshTransfers(ctx)}
 	joins, err := w.client.Joins(ctx)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("refresh joins: %w", err))
@@ -104,7 +111,32 @@ func (w *Window) refreshFriends(ctx context.Context) error {
 		w.lost(err)
 		return fmt.Errorf("refresh friends: %w", err)
 	}
-	fyne.Do(func() { w.home.setFriends(fs) })
+	fyne.Do(func() {
+		w.home.setFriends(fs)
+		w.friends.setFriends(fs)
+		w.browse.setFriends(fs)
+		w.share.setFriends(fs)
+	})
+	return nil
+}
+
+func (w *Window) refreshNeighbours(ctx context.Context) error {
+	ns, err := w.client.Neighbours(ctx)
+	if err != nil {
+		w.lost(err)
+		return fmt.Errorf("refresh neighbours: %w", err)
+	}
+	fyne.Do(func() { w.friends.setNeighbours(ns) })
+	return nil
+}
+
+func (w *Window) refreshTransfers(ctx context.Context) error {
+	ts, err := w.client.Transfers(ctx)
+	if err != nil {
+		w.lost(err)
+		return fmt.Errorf("refresh transfers: %w", err)
+	}
+	fyne.Do(func() { w.transfers.setTransfers(ts) })
 	return nil
 }
 

@@ -114,6 +114,8 @@ func friendRow(f api.Friend) fyne.CanvasObject {
 // linkState says how a friend is connected, in words and as a colour.
 func linkState(link string) (string, color.Color) {
 	switch link {
+	case "lan":
+		return "connected on this network", colorGood
 	case "direct":
 		return "connected directly", colorGood
 	case "relayed":
@@ -152,7 +154,10 @@ func relayHost(raw string) string {
 }
 
 func shareRow(s api.Share) fyne.CanvasObject {
-	detail := fmt.Sprintf("%s · %s · %s", audienceWords(s.Audience), modeWords(s.Mode), s.Path)
+	detail := fmt.Sprintf("%s · %s · %s", whoWords(s), modeWords(s.Mode), s.Path)
+	if s.Paused {
+		detail = "Paused · " + detail
+	}
 	return container.NewBorder(nil, nil, widget.NewIcon(theme.FolderIcon()), nil, itemText(s.Name, detail))
 }
 
@@ -166,6 +171,20 @@ func audienceWords(a string) string {
 		return "neighbours"
 	default:
 		return a
+	}
+}
+
+// whoWords says who a share is for: all friends, or the chosen ones by name.
+func whoWords(s api.Share) string {
+	switch {
+	case s.Audience != "chosen" || len(s.Friends) == 0:
+		return audienceWords(s.Audience)
+	case len(s.Friends) == 1:
+		return s.Friends[0]
+	case len(s.Friends) <= 3:
+		return strings.Join(s.Friends[:len(s.Friends)-1], ", ") + " and " + s.Friends[len(s.Friends)-1]
+	default:
+		return fmt.Sprintf("%s, %s and %d others", s.Friends[0], s.Friends[1], len(s.Friends)-2)
 	}
 }
 

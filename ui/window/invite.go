@@ -46,6 +46,7 @@ func newInviteView(w *Window) *inviteView {
 	v.copied = widget.NewLabel("Copied: paste it into a message to your friend.")
 	v.copied.Importance = widget.SuccessImportance
 	v.copied.Hide()
+	v.expires.Wrapping = fyne.TextWrapWord // the window is narrow beside the navigation
 	v.qr = canvas.NewRaster(func(w, h int) image.Image { return drawQR(v.modules, w, h) })
 	v.qr.SetMinSize(fyne.NewSize(280, 280))
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -16,13 +17,31 @@ import (
 	"github.com/porchlight/porchlight/app/api"
 )
 
-// shareView shares a folder and lists what is shared.
+// Who a new share is for, and how friends may use it, as the view offers.
+const (
+	whoAll    = "All my friends"
+	whoChosen = "Only the friends I choose"
+
+	howReadOnly  = "Read-only: they can browse and download"
+	howReadWrite = "Read and write: they can also add and change files"
+	howDropBox   = "Drop box: they can only add files, not see any"
+)
+
+var modeFor = map[string]string{howReadOnly: "ro", howReadWrite: "rw", howDropBox: "drop"}
+
+// shareView shares a folder with all or chosen friends, read-only,
+// read-write or as a drop box, and lists what is shared with buttons to
+// pause, resume or stop each share.
 type shareView struct {
 	w       *Window
 	path    string // the folder picked
 	folder  *widget.Label
 	choose  *widget.Button
 	name    *widget.Entry
+	who     *widget.RadioGroup
+	chosen  map[string]bool // friend IDs ticked
+	checks  *fyne.Container
+	how     *widget.RadioGroup
 	submit  *widget.Button
 	err     *widget.Label
 	done    *widget.Label
@@ -31,27 +50,64 @@ type shareView struct {
 }
 
 func newShareView(w *Window) *shareView {
-	v := &shareView{w: w, folder: widget.NewLabel("No folder chosen"), name: widget.NewEntry(), err: errorText(), done: note(""), list: container.NewVBox()}
+	v := &shareView{w: w, folder: widget.NewLabel("No folder chosen"), name: widget.NewEntry(), err: errorText(), done: note(""), list: container.NewVBox(),
+		chosen: map[string]bool{}, checks: container.NewGridWithColumns(3)}
 	v.folder.Truncation = fyne.TextTruncateEllipsis
 	v.choose = widget.NewButtonWithIcon("Choose folder…", theme.FolderOpenIcon(), v.openPicker)
 	v.name.SetPlaceHolder("The name friends will see")
 	v.name.OnSubmitted = func(string) { v.submitShare() }
+	v.who = widget.NewRadioGroup([]string{whoAll, whoChosen}, func(string) { v.showChecks() })
+	v.who.Horizontal = true
+	v.who.Required = true
+	v.who.SetSelected(whoAll)
+	v.how = widget.NewRadioGroup([]string{howReadOnly, howReadWrite, howDropBox}, nil)
+	v.how.Required = true
+	v.how.SetSelected(howReadOnly)
 	v.submit = widget.NewButtonWithIcon("Share", theme.UploadIcon(), v.submitShare)
 	v.submit.Importance = widget.HighImportance
 	v.submit.Disable()
 	v.done.Importance = widget.SuccessImportance
 	v.done.Hide()
 	v.setShares(nil)
+	v.setFriends(nil)
 
 	form := widget.NewForm(
 		widget.NewFormItem("Folder", container.NewBorder(nil, nil, nil, v.choose, v.folder)),
 		widget.NewFormItem("Name", v.name),
+		widget.NewFormItem("Who", container.NewVBox(v.who, v.checks)),
+		widget.NewFormItem("How", v.how),
 	)
 	card := widget.NewCard("", "", container.NewVBox(form, container.NewHBox(v.submit), v.err, v.done))
 	v.content = page("Share a folder",
-		"New shares are open to all your friends, who can download but not change them.",
+		"Choose a folder, who may see it, and what they may do with it.",
 		container.NewVBox(card, subheading("Your shares"), v.list))
 	return v
+}
+
+// setFriends offers the friends to choose from, keeping the ticks.
+func (v *shareView) setFriends(fs []api.Friend) {
+	fs = slices.Clone(fs)
+	slices.SortFunc(fs, func(a, b api.Friend) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	objs := make([]fyne.CanvasObject, 0, len(fs))
+	for _, f := range fs {
+		c := widget.NewCheck(f.Name, func(on bool) { v.chosen[f.ID] = on })
+		c.Checked = v.chosen[f.ID]
+		objs = append(objs, c)
+	}
+	if len(objs) == 0 {
+		objs = append(objs, note("No friends yet."))
+	}
+	setRows(v.checks, objs)
+	v.showChecks()
+}
+
+// showChecks shows the friends to tick while "chosen friends" is picked.
+func (v *shareView) showChecks() {
+	if v.who.Selected == whoChosen {
+		v.checks.Show()
+	} else {
+		v.checks.Hide()
+	}
 }
 
 // openPicker shows fyne's folder dialog; a chosen folder goes to pick.
@@ -88,9 +144,21 @@ func (v *shareView) submitShare() {
 		showError(v.err, "Choose a folder first.")
 		return
 	}
-	req := api.NewShare{Name: strings.TrimSpace(v.name.Text), Path: v.path}
+	req := api.NewShare{Name: strings.TrimSpace(v.name.Text), Path: v.path, Mode: modeFor[v.how.Selected]}
 	if req.Name == "" {
 		req.Name = filepath.Base(req.Path)
+	}
+	if v.who.Selected == whoChosen {
+		for id, on := range v.chosen {
+			if on {
+				req.Friends = append(req.Friends, id)
+			}
+		}
+		if len(req.Friends) == 0 {
+			showError(v.err, "Tick at least one friend, or share with all your friends.")
+			return
+		}
+		slices.Sort(req.Friends)
 	}
 	v.submit.Disable()
 	v.w.call(func(ctx context.Context) { v.addShare(ctx, req) })
@@ -111,8 +179,16 @@ func (v *shareView) addShare(ctx context.Context, req api.NewShare) {
 		v.path = ""
 		v.folder.SetText("No folder chosen")
 		v.name.SetText("")
+		v.who.SetSelected(whoAll)
+		v.how.SetSelected(howReadOnly)
+		clear(v.chosen)
+		for _, o := range v.checks.Objects {
+			if c, ok := o.(*widget.Check); ok {
+				c.SetChecked(false)
+			}
+		}
 		showError(v.err, "")
-		v.done.SetText(fmt.Sprintf("“%s” is shared with %s, %s.", s.Name, audienceWords(s.Audience), modeWords(s.Mode)))
+		v.done.SetText(fmt.Sprintf("“%s” is shared with %s, %s.", s.Name, whoWords(s), modeWords(s.Mode)))
 		v.done.Show()
 	})
 	if err := v.w.refreshShares(ctx); err != nil {
@@ -123,12 +199,74 @@ func (v *shareView) addShare(ctx context.Context, req api.NewShare) {
 func (v *shareView) setShares(ss []api.Share) {
 	rows := make([]fyne.CanvasObject, 0, len(ss))
 	for _, s := range ss {
-		rows = append(rows, shareRow(s))
+		rows = append(rows, v.shareRow(s))
 	}
 	if len(rows) == 0 {
 		rows = append(rows, note("Nothing shared yet."))
 	}
 	setRows(v.list, rows)
+}
+
+// shareRow is one of the resident's shares with its buttons.
+func (v *shareView) shareRow(s api.Share) fyne.CanvasObject {
+	detail := fmt.Sprintf("%s · %s · %s", whoWords(s), modeWords(s.Mode), s.Path)
+	icon := theme.FolderIcon()
+	toggle := widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), func() { v.setPaused(s, true) })
+	if s.Paused {
+		detail = "Paused · " + detail
+		icon = theme.MediaPauseIcon()
+		toggle = widget.NewButtonWithIcon("Resume", theme.MediaPlayIcon(), func() { v.setPaused(s, false) })
+	}
+	stop := widget.NewButtonWithIcon("Stop sharing", theme.CancelIcon(), func() { v.askStop(s) })
+	stop.Importance = widget.LowImportance
+	actions := container.NewCenter(container.NewHBox(toggle, stop))
+	return container.NewBorder(nil, nil, widget.NewIcon(icon), actions, itemText(s.Name, detail))
+}
+
+// setPaused pauses or resumes a share in the background.
+func (v *shareView) setPaused(s api.Share, paused bool) {
+	v.w.call(func(ctx context.Context) {
+		_, err := v.w.client.UpdateShare(ctx, s.Name, api.ShareUpdate{Paused: &paused})
+		v.w.lost(err)
+		what := "pause"
+		if !paused {
+			what = "resume"
+		}
+		fyne.Do(func() { showError(v.err, errorMessage("Could not "+what+" “"+s.Name+"”", err)) })
+		if err == nil {
+			v.w.refreshShares(ctx)
+		}
+	})
+}
+
+// askStop asks before a share stops.
+func (v *shareView) askStop(s api.Share) {
+	d := dialog.NewConfirm("Stop sharing “"+s.Name+"”?",
+		"Friends will no longer see or download it.\nThe folder itself stays on your computer, untouched.",
+		func(ok bool) {
+			if ok {
+				v.w.call(func(ctx context.Context) { v.stop(ctx, s) })
+			}
+		}, v.w.win)
+	d.SetConfirmText("Stop sharing")
+	d.SetDismissText("Keep sharing")
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+func (v *shareView) stop(ctx context.Context, s api.Share) {
+	err := v.w.client.RemoveShare(ctx, s.Name)
+	v.w.lost(err)
+	fyne.Do(func() {
+		showError(v.err, errorMessage("Could not stop sharing “"+s.Name+"”", err))
+		if err == nil {
+			v.done.SetText(fmt.Sprintf("“%s” is no longer shared.", s.Name))
+			v.done.Show()
+		}
+	})
+	if err == nil {
+		v.w.refreshShares(ctx)
+	}
 }
 
 // folderPath turns a file:// URL into a path; anything else is a path already.

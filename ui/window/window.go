@@ -30,6 +30,19 @@ type Client interface {
 	Accept(ctx context.Context, link string) (api.Join, error)
 	Joins(ctx context.Context) ([]api.Join, error)
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
+	UpdateShare(ctx context.Context, name string, u api.ShareUpdate) (api.Share, error)
+	RemoveShare(ctx context.Context, name string) error
+	RemoveFriend(ctx context.Context, friend string) error
+	RenameFriend(ctx context.Context, friend, name string) (api.Friend, error)
+	Neighbours(ctx context.Context) ([]api.Neighbour, error)
+	RemoteShares(ctx context.Context, friend string) ([]api.RemoteShare, error)
+	List(ctx context.Context, friend, share, path string, offset, limit int) (api.Listing, error)
+	StartTransfer(ctx context.Context, req api.NewTransfer) (api.Transfer, error)
+	StartUpload(ctx context.Context, req api.NewUpload) (api.Transfer, error)
+	Transfers(ctx context.Context) ([]api.Transfer, error)
+	PauseTransfer(ctx context.Context, id string) (api.Transfer, error)
+	ResumeTransfer(ctx context.Context, id string) (api.Transfer, error)
+	CancelTransfer(ctx context.Context, id string) (api.Transfer, error)
 	Events(ctx context.Context, fn func(api.Event) error) error
 }
 
@@ -37,10 +50,13 @@ var _ Client = (*api.Client)(nil)
 
 // The views Show can switch to.
 const (
-	ViewHome   = "home"
-	ViewInvite = "invite"
-	ViewAccept = "accept"
-	ViewShare  = "share"
+	ViewHome      = "home"
+	ViewInvite    = "invite"
+	ViewAccept    = "accept"
+	ViewShare     = "share"
+	ViewFriends   = "friends"
+	ViewBrowse    = "browse"
+	ViewTransfers = "transfers"
 )
 
 // AppID is the application ID the window runs under.
@@ -49,8 +65,8 @@ const AppID = "org.porchlight.Porchlight"
 // callTimeout bounds one call to the local API made for the user.
 const callTimeout = 15 * time.Second
 
-// Window is the Porchlight window: Home, Invite, Accept and Share views over
-// one Client.
+// Window is the Porchlight window: Home, Friends, Browse, Transfers, Share,
+// Invite and Accept views over one Client.
 type Window struct {
 	app    fyne.App
 	win    fyne.Window
@@ -60,16 +76,20 @@ type Window struct {
 	retry  chan struct{}
 	busy   sync.WaitGroup // the goroutines of Start and call
 
-	tabs    *container.AppTabs
+	tabs    *container.AppTabs // the navigation
 	tabFor  map[string]*container.TabItem
+	views   map[string]fyne.CanvasObject // each view's content, by name
 	main    fyne.CanvasObject
 	offline *offlineView
 	banner  *banner
 
-	home   *homeView
-	invite *inviteView
-	accept *acceptView
-	share  *shareView
+	home      *homeView
+	invite    *inviteView
+	accept    *acceptView
+	share     *shareView
+	friends   *friendsView
+	browse    *browseView
+	transfers *transfersView
 }
 
 // Option changes how New builds a Window.
@@ -99,19 +119,26 @@ func New(app fyne.App, c Client, opts ...Option) *Window {
 	w.invite = newInviteView(w)
 	w.accept = newAcceptView(w)
 	w.share = newShareView(w)
+	w.friends = newFriendsView(w)
+	w.browse = newBrowseView(w)
+	w.transfers = newTransfersView(w)
 	w.offline = newOfflineView(w)
 	w.banner = newBanner()
 
-	items := []*container.TabItem{
-		container.NewTabItemWithIcon("Home", theme.HomeIcon(), w.home.content),
-		container.NewTabItemWithIcon("Invite", theme.ContentAddIcon(), w.invite.content),
-		container.NewTabItemWithIcon("Accept", theme.MailReplyIcon(), w.accept.content),
-		container.NewTabItemWithIcon("Share", theme.FolderOpenIcon(), w.share.content),
+	w.views = map[string]fyne.CanvasObject{
+		ViewHome: w.home.content, ViewFriends: w.friends.content, ViewBrowse: w.browse.content, ViewTransfers: w.transfers.content,
+		ViewShare: w.share.content, ViewInvite: w.invite.content, ViewAccept: w.accept.content,
 	}
-	w.tabFor = map[string]*container.TabItem{ViewHome: items[0], ViewInvite: items[1], ViewAccept: items[2], ViewShare: items[3]}
-	w.tabs = container.NewAppTabs(items...)
-	w.tabs.SetTabLocation(container.TabLocationLeading)
-	w.main = container.NewBorder(w.banner.content, nil, nil, nil, w.tabs)
+	w.tabFor = map[string]*container.TabItem{
+		ViewHome:      navItem("Home", theme.HomeIcon()),
+		ViewFriends:   navItem("Friends", theme.AccountIcon()),
+		ViewBrowse:    navItem("Browse", theme.SearchIcon()),
+		ViewTransfers: navItem(transfersTitle, theme.DownloadIcon()),
+		ViewShare:     navItem("Share", theme.FolderOpenIcon()),
+		ViewInvite:    navItem("Invite", theme.ContentAddIcon()),
+		ViewAccept:    navItem("Accept", theme.MailReplyIcon()),
+	}
+	w.main = container.NewBorder(w.banner.content, nil, w.newNav(), nil, w.newViewStack())
 	w.offline.content.Hide()
 	w.win.SetContent(container.NewStack(w.main, w.offline.content))
 	w.win.Resize(fyne.NewSize(800, 560))
@@ -124,7 +151,8 @@ func (w *Window) Window() fyne.Window { return w.win }
 // Show switches to view (one of the View* names; anything else means Home).
 // For ViewAccept a non-empty link is an invitation, filled in and looked up;
 // for ViewShare it is a folder (a path or file:// URL) to share, so a file
-// manager can offer "Share with Porchlight". Call it on fyne's goroutine.
+// manager can offer "Share with Porchlight"; for ViewBrowse it is the friend
+// (name or ID) whose shares to open. Call it on fyne's goroutine.
 func (w *Window) Show(view, link string) {
 	tab, ok := w.tabFor[view]
 	if !ok {
@@ -137,6 +165,8 @@ func (w *Window) Show(view, link string) {
 		w.accept.open(link)
 	case view == ViewShare:
 		w.share.pick(folderPath(link))
+	case view == ViewBrowse:
+		w.browse.openFriend(link)
 	}
 }
 

@@ -5,6 +5,7 @@
 package fake
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -37,6 +38,14 @@ type Client struct {
 	accepted  []string
 	followers map[*follower]struct{}
 	now       func() time.Time
+
+	neighbours []api.Neighbour
+	remote     map[string]*remoteFriend // friend ID -> what they share
+	transfers  []*transfer
+	nextXfer   int
+	step       time.Duration // how often running transfers progress; 0 freezes them
+	ticking    bool          // the progress goroutine runs
+	listed     int           // List calls
 }
 
 // follower is one open event stream; gone closes when the core stops.
@@ -53,6 +62,8 @@ func New(status api.Status) *Client {
 		offers:    map[string]api.InviteInfo{},
 		followers: map[*follower]struct{}{},
 		now:       time.Now,
+		remote:    map[string]*remoteFriend{},
+		step:      100 * time.Millisecond,
 	}
 }
 
@@ -292,7 +303,8 @@ func (c *Client) Joins(ctx context.Context) ([]api.Join, error) {
 	return slices.Clone(c.joins), nil
 }
 
-// AddShare shares a folder with all friends, read-only, and emits EventShare.
+// AddShare shares a folder, by default with all friends and read-only, and
+// emits EventShare.
 func (c *Client) AddShare(ctx context.Context, req api.NewShare) (api.Share, error) {
 	c.mu.Lock()
 	if err := c.check(); err != nil {
@@ -307,7 +319,20 @@ func (c *Client) AddShare(ctx context.Context, req api.NewShare) (api.Share, err
 		c.mu.Unlock()
 		return api.Share{}, &api.Error{Status: 409, Message: fmt.Sprintf("a share named %q already exists", name)}
 	}
-	s := api.Share{Name: name, Path: req.Path, Audience: "friends", Mode: "ro"}
+	mode := cmp.Or(req.Mode, "ro")
+	if !validMode(mode) {
+		c.mu.Unlock()
+		return api.Share{}, &api.Error{Status: 400, Message: fmt.Sprintf("unknown mode %q: use ro, rw or drop", mode)}
+	}
+	s := api.Share{Name: name, Path: req.Path, Audience: "friends", Mode: mode}
+	if len(req.Friends) > 0 {
+		names, err := c.friendNames(req.Friends)
+		if err != nil {
+			c.mu.Unlock()
+			return api.Share{}, err
+		}
+		s.Audience, s.Friends = "chosen", names
+	}
 	c.shares = append(c.shares, s)
 	c.status.Shares = len(c.shares)
 	c.mu.Unlock()

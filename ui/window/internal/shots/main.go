@@ -20,6 +20,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,6 +63,8 @@ func main() {
 }
 
 func run(dir string, scale float32) error {
+	// The Browse view saves into the resident's Downloads folder.
+	os.Setenv("XDG_DOWNLOAD_DIR", "/home/ana/Downloads")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("make %s: %w", dir, err)
 	}
@@ -69,7 +72,10 @@ func run(dir string, scale float32) error {
 		{file: "home.png", view: window.ViewHome},
 		{file: "invite.png", view: window.ViewInvite, setup: createInvite},
 		{file: "accept.png", view: window.ViewAccept, link: sampleLink, setup: waitFor("invites you")},
-		{file: "share.png", view: window.ViewShare, link: "/home/ana/Music/Choir rehearsals"},
+		{file: "share.png", view: window.ViewShare, link: "/home/ana/Music/Choir rehearsals", setup: chooseFriends("Mei Wong", "Sam Okafor")},
+		{file: "friends.png", view: window.ViewFriends, setup: waitFor("Kitchen laptop")},
+		{file: "browse.png", view: window.ViewBrowse, link: "samokafor", setup: openShare("Garden photos")},
+		{file: "transfers.png", view: window.ViewTransfers, setup: waitFor("bees-in-the-lavender.mov")},
 	}
 	for _, s := range shots {
 		img, err := render(s, scale)
@@ -135,6 +141,57 @@ func createInvite(s *scene) error {
 		return err
 	}
 	return waitFor("porchlight://")(s)
+}
+
+// chooseFriends shares with the named friends only, read and write.
+func chooseFriends(names ...string) func(*scene) error {
+	return func(s *scene) error {
+		var err error
+		s.app.UI(func() {
+			root := s.w.Window().Content()
+			who := uitest.Find(root, func(r *widget.RadioGroup) bool { return slices.Contains(r.Options, "Only the friends I choose") })
+			how := uitest.Find(root, func(r *widget.RadioGroup) bool { return len(r.Options) == 3 })
+			if who == nil || how == nil {
+				err = errors.New("no Who or How choice on the Share view")
+				return
+			}
+			who.SetSelected("Only the friends I choose")
+			how.SetSelected(how.Options[1])
+		})
+		if err != nil {
+			return err
+		}
+		if err := waitFor(names[0])(s); err != nil {
+			return err
+		}
+		s.app.UI(func() {
+			for _, n := range names {
+				if c := uitest.Find(s.w.Window().Content(), func(c *widget.Check) bool { return c.Text == n }); c != nil {
+					c.SetChecked(true)
+				}
+			}
+		})
+		return nil
+	}
+}
+
+// openShare picks a share in the Browse view and waits for its listing.
+func openShare(name string) func(*scene) error {
+	return func(s *scene) error {
+		var pick *widget.Select
+		deadline := time.Now().Add(5 * time.Second)
+		for pick == nil || len(pick.Options) == 0 {
+			if time.Now().After(deadline) {
+				return errors.New("the Browse view offers no shares")
+			}
+			time.Sleep(20 * time.Millisecond)
+			s.app.UI(func() {
+				pick = uitest.Find(s.w.Window().Content(), func(sel *widget.Select) bool { return sel.PlaceHolder == "Choose a share" })
+			})
+		}
+		s.app.UI(func() { pick.SetSelected(name) })
+		return waitFor("items")(s)
+	}
 }
 
 // waitFor waits until some visible text contains text.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/porchlight/porchlight/app/api"
@@ -32,8 +33,14 @@ func sampleCore() *fake.Client {
 	c.SetShares(
 		api.Share{Name: "Garden photos", Path: "/home/ana/Pictures/Garden", Audience: "friends", Mode: "ro"},
 		api.Share{Name: "Recipes", Path: "/home/ana/Documents/Recipes", Audience: "friends", Mode: "ro"},
-		api.Share{Name: "Street party 2025", Path: "/home/ana/Documents/Street party", Audience: "chosen", Mode: "rw"},
+		api.Share{Name: "Street party 2025", Path: "/home/ana/Documents/Street party", Audience: "chosen", Mode: "rw", Friends: []string{"Rita Desai", "Mei Wong"}},
 	)
+	c.SetNeighbours(
+		api.Neighbour{ID: "meiwong", Name: "Mei Wong", Friend: true, Addrs: []string{"192.168.1.23"}, Seen: time.Now().Add(-2 * time.Minute)},
+		api.Neighbour{Name: "Kitchen laptop", Addrs: []string{"192.168.1.40"}, Seen: time.Now().Add(-30 * time.Second)},
+	)
+	sampleRemote(c)
+	sampleTransfers(c)
 	c.Offer(sampleLink, api.InviteInfo{
 		ID: "c0ffee12", InviterID: "jonasberg", InviterName: "Jonas Berg", ShortID: "H2DK-7MQS",
 		Relays: []string{"wss://relay.riverside.community/v1"},
@@ -41,4 +48,39 @@ func sampleCore() *fake.Client {
 		Expires: time.Now().Add(6 * 24 * time.Hour),
 	})
 	return c
+}
+
+// sampleRemote is what Sam shares with Ana: a photo archive with a big
+// folder, and a drop box.
+func sampleRemote(c *fake.Client) {
+	c.ShareWithMe("samokafor", api.RemoteShare{Name: "Garden photos", Mode: "ro"})
+	c.ShareWithMe("samokafor", api.RemoteShare{Name: "Allotment drop box", Mode: "drop"})
+	day := time.Date(2025, 6, 14, 9, 30, 0, 0, time.UTC)
+	c.PutEntries("samokafor", "Garden photos", "/",
+		api.Entry{Name: "2024 harvest", Dir: true, Modified: day.AddDate(0, -9, 0)},
+		api.Entry{Name: "Greenhouse build", Dir: true, Modified: day.AddDate(0, -2, 3)},
+		api.Entry{Name: "Seed swap flyers", Dir: true, Modified: day.AddDate(-1, 0, 0)},
+		api.Entry{Name: "allotment-plan.pdf", Size: 482_113, Modified: day},
+		api.Entry{Name: "bees-in-the-lavender.mov", Size: 734_003_200, Modified: day.AddDate(0, 0, -12)},
+		api.Entry{Name: "compost-notes.txt", Size: 3_214, Modified: day.AddDate(0, -1, 0)},
+	)
+	var pics []api.Entry
+	for i := 1; i <= 1240; i++ {
+		pics = append(pics, api.Entry{Name: fmt.Sprintf("IMG_%04d.jpg", 3100+i), Size: int64(2_400_000 + i*7919%1_900_000), Modified: day.Add(time.Duration(i) * time.Minute)})
+	}
+	c.PutEntries("samokafor", "Garden photos", "/2024 harvest", pics...)
+}
+
+// sampleTransfers are downloads and uploads in every state, frozen.
+func sampleTransfers(c *fake.Client) {
+	c.SetProgressInterval(0)
+	for _, t := range []api.Transfer{
+		{Kind: api.TransferDownload, Friend: "Rita Desai", Share: "Street party 2025", Path: "/programme-draft.odt", Dest: "/home/ana/Downloads/programme-draft.odt", State: api.TransferDone, Bytes: 58_200, Size: 58_200},
+		{Kind: api.TransferUpload, Friend: "Sam Okafor", Share: "Allotment drop box", Path: "/tomato-seedlings.jpg", Dest: "/home/ana/Pictures/tomato-seedlings.jpg", State: api.TransferFailed, Bytes: 1_200_000, Size: 3_400_000, Error: "Sam went offline"},
+		{Kind: api.TransferDownload, Friend: "Mei Wong", Share: "Choir", Path: "/rehearsal-week-3.flac", Dest: "/home/ana/Downloads/rehearsal-week-3.flac", State: api.TransferPaused, Bytes: 41_000_000, Size: 96_500_000},
+		{Kind: api.TransferDownload, Friend: "Sam Okafor", Share: "Garden photos", Path: "/2024 harvest/IMG_3140.jpg", Dest: "/home/ana/Downloads/2024 harvest/IMG_3140.jpg", State: api.TransferRunning, Bytes: 1_400_000, Size: 3_100_000, Rate: 2_600_000},
+		{Kind: api.TransferDownload, Friend: "Sam Okafor", Share: "Garden photos", Path: "/bees-in-the-lavender.mov", Dest: "/home/ana/Downloads/bees-in-the-lavender.mov", State: api.TransferRunning, Bytes: 289_406_976, Size: 734_003_200, Rate: 11_800_000},
+	} {
+		c.AddTransfer(t)
+	}
 }
