@@ -77,7 +77,7 @@ func (x *transfers) download(ctx context.Context, f store.Friend, t *store.Trans
 		return permanentError{remoteError(f.Name, resp)}
 	}
 	t.ETag = resp.Header.Get("ETag")
-	t.Bytes = have
+	t.Bytes, t.Error = have, ""
 	if resp.ContentLength >= 0 {
 		t.Size = have + resp.ContentLength
 	}
@@ -149,7 +149,7 @@ func (x *transfers) upload(ctx context.Context, f store.Friend, t *store.Transfe
 	if err != nil {
 		return err
 	}
-	t.Bytes, t.Size = 0, info.Size()
+	t.Bytes, t.Size, t.Error = 0, info.Size(), ""
 	p := &progress{x: x, t: t}
 	body := io.TeeReader(in, countingWriter{io.Discard, p})
 	req, err := http.NewRequestWithContext(ctx, "PUT", "http://peer"+remoteSharePath(t.Share, "files", t.Path)+"?conflict=keep", body)

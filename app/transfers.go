@@ -20,9 +20,11 @@ import (
 // real name only when complete and verified.
 const PartSuffix = ".porchlight-part"
 
-// transferAttempts bounds how often a broken transfer is retried before it
-// is reported failed (the resident can resume it later).
-const transferAttempts = 8
+// maxRetryWait caps the wait between attempts of a broken transfer. A
+// transfer keeps trying while its friend is away (asleep, offline): it ends
+// only when done, refused for good, paused, cancelled, or no longer a
+// friend's.
+const maxRetryWait = time.Minute
 
 // errPaused and errCancelled end a transfer's run on the resident's word.
 var (
@@ -234,7 +236,7 @@ func (x *transfers) run(ctx context.Context, t store.Transfer) {
 		x.save(t)
 		return
 	}
-	for attempt := range transferAttempts {
+	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
@@ -242,6 +244,10 @@ func (x *transfers) run(ctx context.Context, t store.Transfer) {
 			}
 		}
 		if ctx.Err() != nil {
+			break
+		}
+		if _, ferr := x.app.store.Friend(ctx, f.ID); ferr != nil {
+			err = permanentError{errors.New("they are no longer your friend")}
 			break
 		}
 		if t.Kind == api.TransferUpload {
@@ -252,7 +258,9 @@ func (x *transfers) run(ctx context.Context, t store.Transfer) {
 		if err == nil || isPermanent(err) || ctx.Err() != nil {
 			break
 		}
-		x.app.log.Info("transfer interrupted; resuming", "transfer", t.ID, "err", err)
+		x.app.log.Info("transfer interrupted; will resume", "transfer", t.ID, "attempt", attempt+1, "err", err)
+		t.Error = "waiting to resume: " + err.Error()
+		x.save(t)
 	}
 	switch cause := context.Cause(ctx); {
 	case errors.Is(cause, errPaused), errors.Is(cause, errCancelled):
@@ -269,7 +277,7 @@ func (x *transfers) run(ctx context.Context, t store.Transfer) {
 }
 
 func backoff(attempt int) time.Duration {
-	return min(time.Duration(1<<attempt)*250*time.Millisecond, 15*time.Second)
+	return min(time.Duration(1<<min(attempt, 10))*250*time.Millisecond, maxRetryWait)
 }
 
 type permanentError struct{ error }

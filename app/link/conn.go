@@ -14,7 +14,7 @@ import (
 )
 
 // Message sizes and write buffering on a data channel.
-const (
+var (
 	// writeMessageSize is the largest message a Write sends; longer writes
 	// are split. It is also the initial read buffer.
 	writeMessageSize = 64 << 10
@@ -69,7 +69,7 @@ func newDataConn(ch channel, label string) *dataConn {
 		writeDeadline: deadline.New(),
 		closed:        make(chan struct{}),
 	}
-	ch.SetBufferedAmountLowThreshold(bufferedLow)
+	ch.SetBufferedAmountLowThreshold(uint64(bufferedLow))
 	ch.OnBufferedAmountLow(func() {
 		select {
 		case c.drained <- struct{}{}:
@@ -144,7 +144,7 @@ func (c *dataConn) Write(p []byte) (int, error) {
 
 // waitForRoom blocks while more than bufferedHigh bytes are queued.
 func (c *dataConn) waitForRoom() error {
-	for c.ch.BufferedAmount() > bufferedHigh {
+	for c.ch.BufferedAmount() > uint64(bufferedHigh) {
 		select {
 		case <-c.drained:
 		case <-c.closed:

@@ -26,10 +26,13 @@ func h2Protocols() *http.Protocols {
 	return &p
 }
 
+var h2MaxFrame = 0
+
 func h2Config() *http.HTTP2Config {
 	return &http.HTTP2Config{
 		MaxReceiveBufferPerConnection: h2ReceiveBufferPerConnection,
 		MaxReceiveBufferPerStream:     h2ReceiveBufferPerStream,
+		MaxReadFrameSize:              h2MaxFrame,
 	}
 }
 

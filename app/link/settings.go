@@ -58,7 +58,7 @@ func newAPI(cfg Config, log *slog.Logger) (*webrtc.API, error) {
 	}
 	s.SetICETimeouts(iceDisconnectedTimeout, iceFailedTimeout, iceKeepAlive)
 	s.SetSCTPMaxReceiveBufferSize(sctpReceiveBuffer)
-	s.SetSCTPMaxMessageSize(maxMessageSize)
+	s.SetSCTPMaxMessageSize(uint32(maxMessageSize))
 	s.SetSCTPCwndCAStep(sctpCwndCAStep)
 	if cfg.adjustSettings != nil {
 		cfg.adjustSettings(&s)
