@@ -36,6 +36,8 @@ type acceptView struct {
 	accept  *widget.Button
 	spinner *widget.Activity
 	outcome *widget.Label
+	looking fyne.CanvasObject // while a short code is being answered
+	seeking *widget.Activity
 
 	checked string    // the link the offer describes
 	pending *api.Join // the join after Accept, until it is done or refused
@@ -54,8 +56,9 @@ func newAcceptView(w *Window) *acceptView {
 		detail:  caption(""),
 		spinner: widget.NewActivity(),
 		outcome: note(""),
+		seeking: widget.NewActivity(),
 	}
-	v.link.SetPlaceHolder("porchlight://invite#…")
+	v.link.SetPlaceHolder("porchlight://invite#…  or a code like 4-purple-sausage")
 	v.link.OnSubmitted = func(string) { v.submitLink() }
 	v.check = widget.NewButtonWithIcon("Open invitation", theme.SearchIcon(), v.submitLink)
 	v.accept = widget.NewButtonWithIcon("Accept invitation", theme.ConfirmIcon(), v.submitAccept)
@@ -72,10 +75,13 @@ func newAcceptView(w *Window) *acceptView {
 	))
 	v.offer.Hide()
 
+	v.looking = container.NewHBox(v.seeking, widget.NewLabel("Looking for your friend… this can take half a minute."))
+	v.looking.Hide()
+
 	form := container.NewBorder(nil, nil, nil, v.check, v.link)
 	v.content = page("Accept an invitation",
-		"Paste the invitation link a friend sent you. You will see who it is from before you accept.",
-		container.NewVBox(form, v.err, v.offer))
+		"Paste the invitation link a friend sent you, or type the code they read out to you. With a link, you see who it is from before you accept.",
+		container.NewVBox(form, v.looking, v.err, v.offer))
 	return v
 }
 
@@ -90,6 +96,10 @@ func (v *acceptView) submitLink() {
 	link := strings.TrimSpace(v.link.Text)
 	if link == "" {
 		showError(v.err, "Paste the invitation link first.")
+		return
+	}
+	if code, ok := shortCode(link); ok {
+		v.submitCode(code)
 		return
 	}
 	v.check.Disable()

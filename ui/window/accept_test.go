@@ -99,3 +99,57 @@ func TestAcceptCatchesUpOnJoinsAfterReconnect(t *testing.T) {
 	h.w.Retry()
 	h.waitText(h.w.accept.content, "You and Mei Wong are now friends")
 }
+
+func TestAcceptCodeJoinsWithoutInspecting(t *testing.T) {
+	core := fake.New(sampleStatus())
+	core.OfferCode("4-purple-sausage", api.InviteInfo{ID: "inv7", InviterID: "jonasid", InviterName: "Jonas Berg"})
+	h := newHarness(t, core)
+	h.start()
+	h.ui(func() {
+		h.w.Show(ViewAccept, "")
+		test.Type(h.w.accept.link, " 4 Purple-sausage ")
+		test.Tap(h.w.accept.check)
+	})
+	h.waitText(h.w.accept.content, "You and Jonas Berg are now friends")
+	if got := core.CodesAccepted(); !slices.Equal(got, []string{"4-purple-sausage"}) {
+		t.Errorf("AcceptCode got %q, want the normalised code", got)
+	}
+	if got := core.Accepted(); len(got) != 0 {
+		t.Errorf("Accept was called with %q", got)
+	}
+	h.ui(func() {
+		if h.w.accept.looking.Visible() {
+			t.Error("still looking for the friend")
+		}
+	})
+}
+
+func TestAcceptWrongCodeShowsCoreError(t *testing.T) {
+	core := fake.New(sampleStatus())
+	h := newHarness(t, core)
+	h.start()
+	h.ui(func() { h.w.Show(ViewAccept, "9-wrong-guess") })
+	h.eventually("the error", func() bool { return h.w.accept.err.Visible() })
+	h.ui(func() {
+		if got := h.w.accept.err.Text; !strings.Contains(got, "Nobody is waiting with this code") {
+			t.Errorf("error = %q, want the core's", got)
+		}
+	})
+}
+
+func TestShortCodeShapes(t *testing.T) {
+	for in, want := range map[string]string{
+		"4-purple-sausage":     "4-purple-sausage",
+		"  12 Purple Sausage ": "12-purple-sausage",
+		"4-purple - sausage":   "4-purple-sausage",
+	} {
+		if got, ok := shortCode(in); !ok || got != want {
+			t.Errorf("shortCode(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"porchlight://invite#abc", "purple-sausage", "4-purple", "4-purple-sausage-x", ""} {
+		if got, ok := shortCode(in); ok {
+			t.Errorf("shortCode(%q) = %q, want no code", in, got)
+		}
+	}
+}

@@ -83,6 +83,15 @@ func (w *Window) handle(ctx context.Context, ev api.Event) {
 		}
 	case api.EventNeighbours:
 		w.refreshNeighbours(ctx)
+	case api.EventInvite:
+		w.refreshInvites(ctx)
+	case api.EventNewcomer:
+		w.refreshNewcomers(ctx)
+	case api.EventRequest:
+		if ev.Request != nil {
+			r := *ev.Request
+			fyne.Do(func() { w.friends.requestChanged(r) })
+		}
 	}
 }
 
@@ -95,7 +104,8 @@ func (w *Window) Refresh(ctx context.Context) error {
 		return fmt.Errorf("refresh status: %w", err)
 	}
 	fyne.Do(func() { w.home.setStatus(s) })
-	errs := []error{w.refreshFriends(ctx), w.refreshShares(ctx), w.refreshNeighbours(ctx), w.refreshTransfers(ctx)}
+	errs := []error{w.refreshFriends(ctx), w.refreshShares(ctx), w.refreshNeighbours(ctx), w.refreshTransfers(ctx),
+		w.refreshInvites(ctx), w.refreshNewcomers(ctx), w.refreshRequests(ctx)}
 	joins, err := w.client.Joins(ctx)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("refresh joins: %w", err))
@@ -149,7 +159,38 @@ func (w *Window) refreshShares(ctx context.Context) error {
 	fyne.Do(func() {
 		w.home.setShares(ss)
 		w.share.setShares(ss)
+		w.invite.setShares(ss)
 	})
+	return nil
+}
+
+func (w *Window) refreshInvites(ctx context.Context) error {
+	invs, err := w.client.Invites(ctx)
+	if err != nil {
+		w.lost(err)
+		return fmt.Errorf("refresh invites: %w", err)
+	}
+	fyne.Do(func() { w.invite.list.setInvites(invs) })
+	return nil
+}
+
+func (w *Window) refreshNewcomers(ctx context.Context) error {
+	ns, err := w.client.Newcomers(ctx)
+	if err != nil {
+		w.lost(err)
+		return fmt.Errorf("refresh newcomers: %w", err)
+	}
+	fyne.Do(func() { w.invite.list.setNewcomers(ns) })
+	return nil
+}
+
+func (w *Window) refreshRequests(ctx context.Context) error {
+	rs, err := w.client.Requests(ctx)
+	if err != nil {
+		w.lost(err)
+		return fmt.Errorf("refresh friend requests: %w", err)
+	}
+	fyne.Do(func() { w.friends.requestsLoaded(rs) })
 	return nil
 }
 

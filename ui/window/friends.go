@@ -23,6 +23,8 @@ type friendsView struct {
 	w          *Window
 	list       *fyne.Container
 	neighbours *fyne.Container
+	visibility *visibilityChoice
+	requests   *requestList
 	err        *widget.Label
 	done       *widget.Label
 	content    fyne.CanvasObject
@@ -32,10 +34,13 @@ func newFriendsView(w *Window) *friendsView {
 	v := &friendsView{w: w, list: container.NewVBox(), neighbours: container.NewVBox(), err: errorText(), done: note("")}
 	v.done.Importance = widget.SuccessImportance
 	v.done.Hide()
+	v.visibility = newVisibilityChoice(v)
+	v.requests = newRequestList(v)
 	v.setFriends(nil)
 	v.setNeighbours(nil)
+	nearby := container.NewVBox(v.visibility.content, v.neighbours)
 	v.content = page("Friends", "",
-		container.NewVBox(v.err, v.done, panel("Your friends", v.list), panel("Neighbours on this network", v.neighbours)))
+		container.NewVBox(v.err, v.done, v.requests.content, panel("Your friends", v.list), panel("Neighbours on this network", nearby)))
 	return v
 }
 
@@ -132,7 +137,7 @@ func (v *friendsView) setNeighbours(ns []api.Neighbour) {
 	rows := make([]fyne.CanvasObject, 0, len(ns))
 	now := time.Now()
 	for _, n := range ns {
-		rows = append(rows, neighbourRow(n, now))
+		rows = append(rows, v.neighbourRow(n, now))
 	}
 	if len(rows) == 0 {
 		rows = append(rows, note("No other Porchlight seen on this network."))
@@ -140,7 +145,9 @@ func (v *friendsView) setNeighbours(ns []api.Neighbour) {
 	setRows(v.neighbours, rows)
 }
 
-func neighbourRow(n api.Neighbour, now time.Time) fyne.CanvasObject {
+// neighbourRow is one Porchlight nearby; a visible one that is not a
+// friend yet can be asked to be friends.
+func (v *friendsView) neighbourRow(n api.Neighbour, now time.Time) fyne.CanvasObject {
 	name := cmp.Or(n.Name, "A Porchlight nearby")
 	detail := []string{"not a friend yet"}
 	c := colorNone
@@ -153,7 +160,21 @@ func neighbourRow(n api.Neighbour, now time.Time) fyne.CanvasObject {
 	if seen := modifiedDate(n.Seen, now); seen != "" {
 		detail = append(detail, "seen "+strings.ToLower(seen[:1])+seen[1:])
 	}
-	return container.NewBorder(nil, nil, dot(c), nil, itemText(name, strings.Join(detail, " · ")))
+	var ask fyne.CanvasObject
+	if n.ID != "" && !n.Friend {
+		ask = container.NewCenter(widget.NewButtonWithIcon("Ask to be friends", theme.ContentAddIcon(), func() { v.requests.ask(n) }))
+	}
+	return container.NewBorder(nil, nil, dot(c), ask, itemText(name, strings.Join(detail, " · ")))
+}
+
+// requestChanged follows a friend request between neighbours.
+func (v *friendsView) requestChanged(r api.Request) { v.requests.changed(r) }
+
+// requestsLoaded catches up with the friend requests after a (re)connect.
+func (v *friendsView) requestsLoaded(rs []api.Request) {
+	for _, r := range rs {
+		v.requests.changed(r)
+	}
 }
 
 // browseFriend opens the Browse view on a friend's shares.

@@ -158,3 +158,14 @@ func (h *harness) dialogShown(want ...string) fyne.CanvasObject {
 func containsText(o fyne.CanvasObject, s string) bool {
 	return strings.Contains(uitest.Text(o), s)
 }
+
+// rowWithNow is rowWith for use inside ui.
+func (h *harness) rowWithNow(rows *fyne.Container, text string) fyne.CanvasObject {
+	for _, o := range rows.Objects {
+		if strings.Contains(uitest.Text(o), text) {
+			return o
+		}
+	}
+	h.t.Fatalf("no row with “%s”", text)
+	return nil
+}

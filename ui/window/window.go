@@ -26,8 +26,13 @@ type Client interface {
 	Friends(ctx context.Context) ([]api.Friend, error)
 	Shares(ctx context.Context) ([]api.Share, error)
 	CreateInvite(ctx context.Context, req api.NewInvite) (api.Invite, error)
+	Invites(ctx context.Context) ([]api.Invite, error)
+	RevokeInvite(ctx context.Context, id string) error
+	Newcomers(ctx context.Context) ([]api.Newcomer, error)
+	AnswerNewcomer(ctx context.Context, id string, admit bool) (api.Newcomer, error)
 	InspectInvite(ctx context.Context, link string) (api.InviteInfo, error)
 	Accept(ctx context.Context, link string) (api.Join, error)
+	AcceptCode(ctx context.Context, code string) (api.Join, error)
 	Joins(ctx context.Context) ([]api.Join, error)
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
 	UpdateShare(ctx context.Context, name string, u api.ShareUpdate) (api.Share, error)
@@ -35,6 +40,10 @@ type Client interface {
 	RemoveFriend(ctx context.Context, friend string) error
 	RenameFriend(ctx context.Context, friend, name string) (api.Friend, error)
 	Neighbours(ctx context.Context) ([]api.Neighbour, error)
+	RequestNeighbour(ctx context.Context, neighbour string) (api.Request, error)
+	Requests(ctx context.Context) ([]api.Request, error)
+	AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error)
+	UpdateSettings(ctx context.Context, s api.Settings) error
 	RemoteShares(ctx context.Context, friend string) ([]api.RemoteShare, error)
 	List(ctx context.Context, friend, share, path string, offset, limit int) (api.Listing, error)
 	StartTransfer(ctx context.Context, req api.NewTransfer) (api.Transfer, error)
@@ -64,6 +73,10 @@ const AppID = "org.porchlight.Porchlight"
 
 // callTimeout bounds one call to the local API made for the user.
 const callTimeout = 15 * time.Second
+
+// codeTimeout bounds joining by a short code, which the core may take up
+// to 30 seconds to answer.
+const codeTimeout = 45 * time.Second
 
 // Window is the Porchlight window: Home, Friends, Browse, Transfers, Share,
 // Invite and Accept views over one Client.
@@ -184,9 +197,12 @@ func (w *Window) Wait() { w.busy.Wait() }
 
 // call runs fn on a new goroutine with a bounded context; fn hands its
 // results to the widgets through fyne.Do.
-func (w *Window) call(fn func(ctx context.Context)) {
+func (w *Window) call(fn func(ctx context.Context)) { w.callWithin(callTimeout, fn) }
+
+// callWithin is call bounded by limit instead of callTimeout.
+func (w *Window) callWithin(limit time.Duration, fn func(ctx context.Context)) {
 	w.busy.Go(func() {
-		ctx, cancel := context.WithTimeout(w.ctx, callTimeout)
+		ctx, cancel := context.WithTimeout(w.ctx, limit)
 		defer cancel()
 		fn(ctx)
 	})

@@ -35,7 +35,13 @@ type Client struct {
 	joins     []api.Join
 	offers    map[string]api.InviteInfo // link -> what it offers
 	invites   []api.Invite
+	created   []api.NewInvite
 	accepted  []string
+	codes     map[string]api.InviteInfo // short code -> what it offers
+	codesUsed []string
+	newcomers []api.Newcomer
+	requests  []api.Request
+	settings  api.Settings
 	followers map[*follower]struct{}
 	now       func() time.Time
 
@@ -60,6 +66,8 @@ func New(status api.Status) *Client {
 		running:   true,
 		status:    status,
 		offers:    map[string]api.InviteInfo{},
+		codes:     map[string]api.InviteInfo{},
+		settings:  api.Settings{Visibility: "friends"},
 		followers: map[*follower]struct{}{},
 		now:       time.Now,
 		remote:    map[string]*remoteFriend{},
@@ -232,27 +240,6 @@ func (c *Client) Shares(ctx context.Context) ([]api.Share, error) {
 		return nil, err
 	}
 	return slices.Clone(c.shares), nil
-}
-
-// CreateInvite makes a link that this same fake can inspect and accept.
-func (c *Client) CreateInvite(ctx context.Context, req api.NewInvite) (api.Invite, error) {
-	c.mu.Lock()
-	if err := c.check(); err != nil {
-		c.mu.Unlock()
-		return api.Invite{}, err
-	}
-	id := fmt.Sprintf("inv%04d", len(c.invites)+1)
-	link := inviteLink(id, c.status)
-	inv := api.Invite{ID: id, Link: link, Label: req.Label, Expires: c.now().Add(7 * 24 * time.Hour), MaxUses: max(req.MaxUses, 1), State: "open"}
-	c.invites = append(c.invites, inv)
-	var names []string
-	for _, s := range c.shares {
-		names = append(names, s.Name)
-	}
-	c.offers[link] = api.InviteInfo{ID: id, InviterID: c.status.ID, InviterName: c.status.Name, ShortID: c.status.ShortID, Shares: names, Label: req.Label, Expires: inv.Expires}
-	c.mu.Unlock()
-	c.Emit(api.Event{Type: api.EventInvite, Invite: &inv})
-	return inv, nil
 }
 
 // InspectInvite describes an offered link, or fails like the core does.

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -73,7 +74,8 @@ func run(dir string, scale float32) error {
 		{file: "invite.png", view: window.ViewInvite, setup: createInvite},
 		{file: "accept.png", view: window.ViewAccept, link: sampleLink, setup: waitFor("invites you")},
 		{file: "share.png", view: window.ViewShare, link: "/home/ana/Music/Choir rehearsals", setup: chooseFriends("Mei Wong", "Sam Okafor")},
-		{file: "friends.png", view: window.ViewFriends, setup: waitFor("Kitchen laptop")},
+		{file: "friends.png", view: window.ViewFriends, setup: scrolledDown("Kitchen laptop")},
+		{file: "neighbour.png", view: window.ViewFriends, setup: askNeighbour("Jonas Berg")},
 		{file: "browse.png", view: window.ViewBrowse, link: "samokafor", setup: openShare("Garden photos")},
 		{file: "transfers.png", view: window.ViewTransfers, setup: waitFor("bees-in-the-lavender.mov")},
 	}
@@ -141,6 +143,66 @@ func createInvite(s *scene) error {
 		return err
 	}
 	return waitFor("porchlight://")(s)
+}
+
+// askNeighbour asks a visible neighbour to be friends and waits for the
+// code to compare.
+func askNeighbour(name string) func(*scene) error {
+	return func(s *scene) error {
+		if err := waitFor(name)(s); err != nil {
+			return err
+		}
+		var err error
+		s.app.UI(func() {
+			b := uitest.Find(s.w.Window().Content(), func(b *widget.Button) bool { return b.Text == "Ask to be friends" })
+			if b == nil {
+				err = errors.New("no Ask to be friends button on the Friends view")
+				return
+			}
+			test.Tap(b)
+		})
+		if err != nil {
+			return err
+		}
+		return waitForOverlay("screen shows")(s)
+	}
+}
+
+// scrolledDown waits for text, then scrolls the view to its end.
+func scrolledDown(text string) func(*scene) error {
+	return func(s *scene) error {
+		if err := waitFor(text)(s); err != nil {
+			return err
+		}
+		s.app.UI(func() {
+			win := s.w.Window()
+			win.Resize(fyne.NewSize(801, 561)) // lay out, so the scroll knows its content
+			win.Resize(fyne.NewSize(800, 560))
+			if sc := uitest.Find(win.Content(), func(*container.Scroll) bool { return true }); sc != nil {
+				sc.ScrollToBottom()
+			}
+		})
+		return nil
+	}
+}
+
+// waitForOverlay waits until the top dialog's text contains text.
+func waitForOverlay(text string) func(*scene) error {
+	return func(s *scene) error {
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			var found bool
+			s.app.UI(func() {
+				top := s.w.Window().Canvas().Overlays().Top()
+				found = top != nil && strings.Contains(uitest.Text(top), text)
+			})
+			if found {
+				return nil
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		return fmt.Errorf("no dialog with %q", text)
+	}
 }
 
 // chooseFriends shares with the named friends only, read and write.

@@ -12,7 +12,7 @@ func TestRendersEveryView(t *testing.T) {
 	if err := run(dir, 1); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"home.png", "invite.png", "accept.png", "share.png", "friends.png", "browse.png", "transfers.png"} {
+	for _, name := range []string{"home.png", "invite.png", "accept.png", "share.png", "friends.png", "neighbour.png", "browse.png", "transfers.png"} {
 		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)

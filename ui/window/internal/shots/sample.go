@@ -37,8 +37,14 @@ func sampleCore() *fake.Client {
 	)
 	c.SetNeighbours(
 		api.Neighbour{ID: "meiwong", Name: "Mei Wong", Friend: true, Addrs: []string{"192.168.1.23"}, Seen: time.Now().Add(-2 * time.Minute)},
+		api.Neighbour{ID: "jonasberg", Name: "Jonas Berg", Addrs: []string{"192.168.1.31"}, Seen: time.Now().Add(-10 * time.Second)},
 		api.Neighbour{Name: "Kitchen laptop", Addrs: []string{"192.168.1.40"}, Seen: time.Now().Add(-30 * time.Second)},
 	)
+	c.SetInvites(
+		api.Invite{ID: "inv0001", Label: "Choir", Expires: time.Now().Add(-48 * time.Hour), MaxUses: 10, Uses: 4, State: "expired"},
+		api.Invite{ID: "inv0002", Label: "Allotment group", Expires: time.Now().Add(5 * 24 * time.Hour), MaxUses: 5, Uses: 2, State: "open"},
+	)
+	c.Knock(api.Newcomer{ID: "nc1", FriendID: "lenafischer", ShortID: "R4VN-2KQT", Name: "Lena Fischer", Invite: "Allotment group"})
 	sampleRemote(c)
 	sampleTransfers(c)
 	c.Offer(sampleLink, api.InviteInfo{

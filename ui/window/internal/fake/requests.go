@@ -1,0 +1,122 @@
+package fake
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/porchlight/porchlight/app/api"
+)
+
+// RequestNeighbour asks a visible neighbour (by ID or name) to be friends.
+// Like the core, it returns once both screens would show the code, and
+// emits EventRequest.
+func (c *Client) RequestNeighbour(ctx context.Context, neighbour string) (api.Request, error) {
+	c.mu.Lock()
+	if err := c.check(); err != nil {
+		c.mu.Unlock()
+		return api.Request{}, err
+	}
+	i := slices.IndexFunc(c.neighbours, func(n api.Neighbour) bool {
+		return n.ID != "" && (n.ID == neighbour || strings.EqualFold(n.Name, neighbour))
+	})
+	if i < 0 {
+		c.mu.Unlock()
+		return api.Request{}, &api.Error{Status: 404, Message: fmt.Sprintf("no visible neighbour called %q", neighbour)}
+	}
+	n := c.neighbours[i]
+	if n.Friend {
+		c.mu.Unlock()
+		return api.Request{}, &api.Error{Status: 409, Message: fmt.Sprintf("%s is already your friend", n.Name)}
+	}
+	r := api.Request{ID: fmt.Sprintf("req%d", len(c.requests)+1), PeerID: n.ID, PeerName: n.Name, Outgoing: true,
+		Code: fmt.Sprintf("%03d %03d", 100+len(c.requests)*37%900, 456+len(c.requests)), State: api.RequestConfirm}
+	c.requests = append(c.requests, r)
+	c.mu.Unlock()
+	c.Emit(api.Event{Type: api.EventRequest, Request: &r})
+	return r, nil
+}
+
+// AskMe has a neighbour ask the resident to be friends, and emits
+// EventRequest; r.State is confirm unless set.
+func (c *Client) AskMe(r api.Request) {
+	c.mu.Lock()
+	r.Outgoing = false
+	if r.State == "" {
+		r.State = api.RequestConfirm
+	}
+	c.requests = append(c.requests, r)
+	c.mu.Unlock()
+	c.Emit(api.Event{Type: api.EventRequest, Request: &r})
+}
+
+// Requests lists friend requests between neighbours.
+func (c *Client) Requests(ctx context.Context) ([]api.Request, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	return slices.Clone(c.requests), nil
+}
+
+// AnswerRequest confirms a request (the other side is taken to confirm too,
+// so they become friends) or refuses it, and emits EventRequest.
+func (c *Client) AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error) {
+	c.mu.Lock()
+	if err := c.check(); err != nil {
+		c.mu.Unlock()
+		return api.Request{}, err
+	}
+	i := slices.IndexFunc(c.requests, func(r api.Request) bool { return r.ID == id })
+	if i < 0 || c.requests[i].State != api.RequestConfirm {
+		c.mu.Unlock()
+		return api.Request{}, &api.Error{Status: 404, Message: fmt.Sprintf("no friend request %q waits for an answer", id)}
+	}
+	r := &c.requests[i]
+	r.State = api.RequestRefused
+	var f *api.Friend
+	if confirm {
+		r.State = api.RequestDone
+		f = &api.Friend{ID: r.PeerID, ShortID: shortID(r.PeerID), Name: r.PeerName, Added: c.now(), Link: "lan"}
+		c.upsertFriend(*f)
+		for j := range c.neighbours {
+			if c.neighbours[j].ID == r.PeerID {
+				c.neighbours[j].Friend = true
+			}
+		}
+	}
+	out := *r
+	c.mu.Unlock()
+	if f != nil {
+		c.Emit(api.Event{Type: api.EventFriend, Friend: f})
+		c.Emit(api.Event{Type: api.EventNeighbours})
+	}
+	c.Emit(api.Event{Type: api.EventRequest, Request: &out})
+	return out, nil
+}
+
+// UpdateSettings changes the resident's settings; empty fields stay.
+func (c *Client) UpdateSettings(ctx context.Context, s api.Settings) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.check(); err != nil {
+		return err
+	}
+	switch s.Visibility {
+	case "":
+	case "visible", "friends", "hidden":
+		c.settings.Visibility = s.Visibility
+	default:
+		return &api.Error{Status: 400, Message: fmt.Sprintf("unknown visibility %q: use visible, friends or hidden", s.Visibility)}
+	}
+	return nil
+}
+
+// Settings returns the resident's settings.
+func (c *Client) Settings() api.Settings {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.settings
+}
