@@ -25,7 +25,7 @@ import (
 func (a *App) Status(ctx context.Context) api.Status {
 	st := api.Status{
 		ID: a.id.ID(), ShortID: identity.Short(a.id.ID()), Name: a.name(ctx),
-		DataDir: a.cfg.DataDir, State: api.StateDim, Started: a.started, Version: Version,
+		DataDir: a.cfg.DataDir, State: api.StateDim, Started: a.started, Version: Version, Visibility: a.visibility(ctx),
 		Relays: []api.RelayStatus{},
 	}
 	for _, rs := range a.pool.States() {

@@ -184,6 +184,7 @@ func (a *App) SetVisibility(ctx context.Context, v string) error {
 	case a.lanRestart <- struct{}{}:
 	default:
 	}
+	a.publishStatus()
 	return nil
 }
 

@@ -11,17 +11,20 @@ const Version = 1
 
 // Status is the resident's own state.
 type Status struct {
-	ID       string        `json:"id"`
-	ShortID  string        `json:"short_id"`
-	Name     string        `json:"name"`
-	DataDir  string        `json:"data_dir"`
-	State    string        `json:"state"` // StateOn, StateDim or StateOff
-	Relays   []RelayStatus `json:"relays"`
-	Friends  int           `json:"friends"`
-	Shares   int           `json:"shares"`
-	Started  time.Time     `json:"started"`
-	Version  string        `json:"version"`
-	Problems []string      `json:"problems,omitempty"`
+	ID      string `json:"id"`
+	ShortID string `json:"short_id"`
+	Name    string `json:"name"`
+	DataDir string `json:"data_dir"`
+	State   string `json:"state"` // StateOn, StateDim or StateOff
+	// Visibility is how the resident shows on the LAN: "visible",
+	// "friends" or "hidden".
+	Visibility string        `json:"visibility"`
+	Relays     []RelayStatus `json:"relays"`
+	Friends    int           `json:"friends"`
+	Shares     int           `json:"shares"`
+	Started    time.Time     `json:"started"`
+	Version    string        `json:"version"`
+	Problems   []string      `json:"problems,omitempty"`
 }
 
 // Porch-light states.

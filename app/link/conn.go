@@ -17,7 +17,7 @@ import (
 var (
 	// writeMessageSize is the largest message a Write sends; longer writes
 	// are split. It is also the initial read buffer.
-	writeMessageSize = 64 << 10
+	writeMessageSize = 256 << 10
 	// maxMessageSize is the largest message we accept (advertised in our
 	// SDP); the read buffer grows up to it.
 	maxMessageSize = 1 << 20
@@ -28,8 +28,8 @@ var (
 	// vnet path (test/bench_links_test.go): 2 MiB gave 1.9x the default
 	// pion channel, 3 MiB 2.7x, 4 and 8 MiB collapsed under loss (0.4x-0.7x)
 	// as pion's SCTP recovers slowly from a large window's drops.
-	bufferedHigh = 3 << 20
-	bufferedLow  = 3 << 19
+	bufferedHigh = 4 << 20
+	bufferedLow  = 2 << 20
 )
 
 // channel is what a detached pion data channel offers.

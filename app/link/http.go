@@ -26,7 +26,7 @@ func h2Protocols() *http.Protocols {
 	return &p
 }
 
-var h2MaxFrame = 0
+var h2MaxFrame = 1 << 20
 
 func h2Config() *http.HTTP2Config {
 	return &http.HTTP2Config{

@@ -16,11 +16,13 @@ import (
 // SCTP and ICE tuning.
 const (
 	// sctpReceiveBuffer is how much the peer may send before we read it.
-	sctpReceiveBuffer = 8 << 20
+	sctpReceiveBuffer = 16 << 20
 	// sctpCwndCAStep is how much SCTP's congestion window grows per round
 	// trip once past slow start. pion's default, one MTU, takes minutes to
 	// regrow a window after a loss on a 50 ms path.
 	sctpCwndCAStep = 64 << 10
+	sctpMinCwnd    = 1 << 20
+	sctpRTOMax     = time.Second
 
 	// ICE declares a link disconnected after iceDisconnectedTimeout without
 	// traffic, and failed (which ends the link) after iceFailedTimeout more.
@@ -60,6 +62,9 @@ func newAPI(cfg Config, log *slog.Logger) (*webrtc.API, error) {
 	s.SetSCTPMaxReceiveBufferSize(sctpReceiveBuffer)
 	s.SetSCTPMaxMessageSize(uint32(maxMessageSize))
 	s.SetSCTPCwndCAStep(sctpCwndCAStep)
+	s.SetSCTPMinCwnd(sctpMinCwnd)
+	s.SetSCTPRTOMax(sctpRTOMax)
+	s.EnableSCTPZeroChecksum(true)
 	if cfg.adjustSettings != nil {
 		cfg.adjustSettings(&s)
 	}

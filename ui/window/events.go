@@ -61,7 +61,7 @@ func (w *Window) handle(ctx context.Context, ev api.Event) {
 	case api.EventStatus:
 		if ev.Status != nil {
 			s := *ev.Status
-			fyne.Do(func() { w.home.setStatus(s) })
+			fyne.Do(func() { w.home.setStatus(s); w.friends.visibility.set(s.Visibility) })
 		}
 	case api.EventFriend:
 		if ev.Friend != nil {
@@ -103,7 +103,7 @@ func (w *Window) Refresh(ctx context.Context) error {
 		w.lost(err)
 		return fmt.Errorf("refresh status: %w", err)
 	}
-	fyne.Do(func() { w.home.setStatus(s) })
+	fyne.Do(func() { w.home.setStatus(s); w.friends.visibility.set(s.Visibility) })
 	errs := []error{w.refreshFriends(ctx), w.refreshShares(ctx), w.refreshNeighbours(ctx), w.refreshTransfers(ctx),
 		w.refreshInvites(ctx), w.refreshNewcomers(ctx), w.refreshRequests(ctx)}
 	joins, err := w.client.Joins(ctx)

@@ -25,14 +25,11 @@ var visibilityWords = map[string]string{
 	seenHidden:  "Nobody on this network can find you; friends still reach you through relays.",
 }
 
-// visibilityPref remembers the last choice: the local API can set the
-// visibility but not report it.
-const visibilityPref = "neighbours.visibility"
-
 // visibilityChoice chooses how neighbours on the LAN see the resident.
 type visibilityChoice struct {
 	v       *friendsView
 	pick    *widget.Select
+	shown   string // the choice the core last confirmed
 	explain *widget.RichText
 	content fyne.CanvasObject
 }
@@ -40,10 +37,8 @@ type visibilityChoice struct {
 func newVisibilityChoice(v *friendsView) *visibilityChoice {
 	c := &visibilityChoice{v: v, explain: caption("")}
 	c.pick = widget.NewSelect([]string{seenVisible, seenFriends, seenHidden}, nil)
-	c.pick.Selected = v.w.app.Preferences().StringWithFallback(visibilityPref, seenFriends) // the core's default
-	if _, ok := visibilityFor[c.pick.Selected]; !ok {
-		c.pick.Selected = seenFriends
-	}
+	c.pick.Selected = seenFriends // the core's default, until its status says otherwise
+	c.shown = seenFriends
 	setCaption(c.explain, visibilityWords[c.pick.Selected])
 	c.pick.OnChanged = c.changed
 	row := container.NewHBox(widget.NewLabel("How neighbours see you"), c.pick)
@@ -54,7 +49,7 @@ func newVisibilityChoice(v *friendsView) *visibilityChoice {
 // changed asks the core to show the resident as chosen; on failure the
 // choice goes back to what it was.
 func (c *visibilityChoice) changed(choice string) {
-	was := c.v.w.app.Preferences().StringWithFallback(visibilityPref, seenFriends)
+	was := c.shown
 	c.v.w.call(func(ctx context.Context) {
 		err := c.v.w.client.UpdateSettings(ctx, api.Settings{Visibility: visibilityFor[choice]})
 		c.v.w.lost(err)
@@ -66,8 +61,21 @@ func (c *visibilityChoice) changed(choice string) {
 				setCaption(c.explain, visibilityWords[was])
 				return
 			}
-			c.v.w.app.Preferences().SetString(visibilityPref, choice)
+			c.shown = choice
 			setCaption(c.explain, visibilityWords[choice])
 		})
 	})
+}
+
+// set shows the visibility the core reports, without asking to change it.
+func (c *visibilityChoice) set(visibility string) {
+	for choice, v := range visibilityFor {
+		if v == visibility && c.pick.Selected != choice {
+			c.shown = choice
+			c.pick.OnChanged = nil
+			c.pick.SetSelected(choice)
+			setCaption(c.explain, visibilityWords[choice])
+			c.pick.OnChanged = c.changed
+		}
+	}
 }
