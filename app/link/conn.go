@@ -14,9 +14,22 @@ import (
 )
 
 // Message sizes and write buffering on a data channel.
-var (
+//
+// Measured with test/bench_links_test.go (defaults: 1 GiB loopback, 256 MiB
+// at 50 ms; a shared 2-core box; ratios are ours / the anchor in the same
+// run). The settings here and in settings.go and http.go took the 50 ms
+// vnet path from 2.3x-2.8x to 3.3x-3.9x (33-40 MB/s against the anchor's
+// 10 MB/s) in most runs; some runs still settle at ~18.5 MB/s (1.8x-1.9x).
+// On loopback both ends are CPU-bound in pion (per-packet encryption,
+// allocation and sendto at its fixed 1191-byte SCTP MTU, ~30 s of CPU per
+// GB), so we move at about the anchor's rate: 1.0x-1.8x (53-79 MB/s
+// against 42-57 MB/s).
+const (
 	// writeMessageSize is the largest message a Write sends; longer writes
-	// are split. It is also the initial read buffer.
+	// are split. It is also the initial read buffer. 256 KiB messages cost
+	// less CPU per byte than 64 KiB ones (fewer messages to queue and
+	// reassemble): ~30 vs ~35 s of CPU per GB on the 50 ms path, together
+	// with zero checksums and 1 MiB HTTP/2 frames.
 	writeMessageSize = 256 << 10
 	// maxMessageSize is the largest message we accept (advertised in our
 	// SDP); the read buffer grows up to it.
@@ -25,9 +38,11 @@ var (
 	// queue, and resumes once the queue has drained to bufferedLow. The
 	// queue counts bytes in flight until acknowledged, so bufferedHigh caps
 	// the window: 1 MiB held a 50 ms path to ~10 MB/s. Measured on a 50 ms
-	// vnet path (test/bench_links_test.go): 2 MiB gave 1.9x the default
-	// pion channel, 3 MiB 2.7x, 4 and 8 MiB collapsed under loss (0.4x-0.7x)
-	// as pion's SCTP recovers slowly from a large window's drops.
+	// vnet path: 2 MiB gave ~20 MB/s, 3 MiB 25-29 MB/s, 4 MiB 22-36 MB/s,
+	// 6 and 8 MiB 21-43 MB/s, but wildly variable: a large window's losses
+	// (vnet drops past 1024 queued packets, as a socket buffer does) cost
+	// seconds of RTO backoff and slow regrowth. With sctpRTOMax bounding
+	// that, 4 MiB gave 35-39 MB/s.
 	bufferedHigh = 4 << 20
 	bufferedLow  = 2 << 20
 )
@@ -69,7 +84,7 @@ func newDataConn(ch channel, label string) *dataConn {
 		writeDeadline: deadline.New(),
 		closed:        make(chan struct{}),
 	}
-	ch.SetBufferedAmountLowThreshold(uint64(bufferedLow))
+	ch.SetBufferedAmountLowThreshold(bufferedLow)
 	ch.OnBufferedAmountLow(func() {
 		select {
 		case c.drained <- struct{}{}:
@@ -144,7 +159,7 @@ func (c *dataConn) Write(p []byte) (int, error) {
 
 // waitForRoom blocks while more than bufferedHigh bytes are queued.
 func (c *dataConn) waitForRoom() error {
-	for c.ch.BufferedAmount() > uint64(bufferedHigh) {
+	for c.ch.BufferedAmount() > bufferedHigh {
 		select {
 		case <-c.drained:
 		case <-c.closed:

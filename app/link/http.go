@@ -16,6 +16,10 @@ import (
 const (
 	h2ReceiveBufferPerConnection = 16 << 20
 	h2ReceiveBufferPerStream     = 8 << 20
+	// h2MaxReadFrameSize lets the peer send DATA frames of up to 1 MiB
+	// instead of 16 KiB: fewer frames, fewer and larger writes into the
+	// data channel (part of the CPU saving noted at writeMessageSize).
+	h2MaxReadFrameSize = 1 << 20
 )
 
 // h2Protocols makes net/http speak HTTP/2 with prior knowledge and without
@@ -26,13 +30,11 @@ func h2Protocols() *http.Protocols {
 	return &p
 }
 
-var h2MaxFrame = 1 << 20
-
 func h2Config() *http.HTTP2Config {
 	return &http.HTTP2Config{
 		MaxReceiveBufferPerConnection: h2ReceiveBufferPerConnection,
 		MaxReceiveBufferPerStream:     h2ReceiveBufferPerStream,
-		MaxReadFrameSize:              h2MaxFrame,
+		MaxReadFrameSize:              h2MaxReadFrameSize,
 	}
 }
 

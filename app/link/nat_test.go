@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,11 +79,17 @@ func vnetLogs() logging.LoggerFactory {
 	return f
 }
 
+var vnetBuild sync.Mutex
+
 // newVirtualWorld builds the world with the given NAT kinds in homes A and
 // B, and a WAN delay of oneWay in each direction; everything stops when
 // the test ends.
 func newVirtualWorld(t testing.TB, natA, natB vnet.NATType, oneWay time.Duration) *virtualWorld {
 	t.Helper()
+	// vnet numbers MAC addresses with an unguarded global counter, so
+	// parallel tests must not build their worlds at the same time.
+	vnetBuild.Lock()
+	defer vnetBuild.Unlock()
 	logs := vnetLogs()
 	wan, err := vnet.NewRouter(&vnet.RouterConfig{CIDR: "0.0.0.0/0", MinDelay: oneWay, LoggerFactory: logs})
 	if err != nil {
