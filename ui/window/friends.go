@@ -91,17 +91,8 @@ func (v *friendsView) rename(ctx context.Context, f api.Friend, name string) {
 
 // askRemove asks before ending a friendship, saying what it takes away.
 func (v *friendsView) askRemove(f api.Friend) {
-	d := dialog.NewConfirm("Remove "+f.Name+"?",
-		removeWarning(f.Name),
-		func(ok bool) {
-			if ok {
-				v.w.call(func(ctx context.Context) { v.remove(ctx, f) })
-			}
-		}, v.w.win)
-	d.SetConfirmText("Remove")
-	d.SetDismissText("Keep")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	v.w.confirmDanger("Remove "+f.Name+"?", removeWarning(f.Name), "Remove", "Keep",
+		func(ctx context.Context) { v.remove(ctx, f) })
 }
 
 // removeWarning says what removing a friend takes away.

@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -123,17 +122,8 @@ func (l *inviteList) askWithdraw(inv api.Invite) {
 	if inv.Label != "" {
 		what = "the invitation for " + inv.Label
 	}
-	d := dialog.NewConfirm("Withdraw "+what+"?",
-		"Its link and code will stop working.\nFriends who already joined stay friends.",
-		func(ok bool) {
-			if ok {
-				l.w.call(func(ctx context.Context) { l.withdraw(ctx, inv) })
-			}
-		}, l.w.win)
-	d.SetConfirmText("Withdraw")
-	d.SetDismissText("Keep")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	l.w.confirmDanger("Withdraw "+what+"?", "Its link and code will stop working.\nFriends who already joined stay friends.",
+		"Withdraw", "Keep", func(ctx context.Context) { l.withdraw(ctx, inv) })
 }
 
 func (l *inviteList) withdraw(ctx context.Context, inv api.Invite) {

@@ -241,17 +241,8 @@ func (v *shareView) setPaused(s api.Share, paused bool) {
 
 // askStop asks before a share stops.
 func (v *shareView) askStop(s api.Share) {
-	d := dialog.NewConfirm("Stop sharing “"+s.Name+"”?",
-		"Friends will no longer see or download it.\nThe folder itself stays on your computer, untouched.",
-		func(ok bool) {
-			if ok {
-				v.w.call(func(ctx context.Context) { v.stop(ctx, s) })
-			}
-		}, v.w.win)
-	d.SetConfirmText("Stop sharing")
-	d.SetDismissText("Keep sharing")
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	v.w.confirmDanger("Stop sharing “"+s.Name+"”?", "Friends will no longer see or download it.\nThe folder itself stays on your computer, untouched.",
+		"Stop sharing", "Keep sharing", func(ctx context.Context) { v.stop(ctx, s) })
 }
 
 func (v *shareView) stop(ctx context.Context, s api.Share) {

@@ -14,7 +14,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/porchlight/porchlight/app/api"
 )
@@ -206,4 +208,18 @@ func (w *Window) callWithin(limit time.Duration, fn func(ctx context.Context)) {
 		defer cancel()
 		fn(ctx)
 	})
+}
+
+// confirmDanger asks before something that cannot be undone; do runs (off
+// fyne's goroutine, through call) only if the resident confirms.
+func (w *Window) confirmDanger(title, body, confirm, dismiss string, do func(ctx context.Context)) {
+	d := dialog.NewConfirm(title, body, func(ok bool) {
+		if ok {
+			w.call(do)
+		}
+	}, w.win)
+	d.SetConfirmText(confirm)
+	d.SetDismissText(dismiss)
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
 }
