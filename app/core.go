@@ -185,8 +185,13 @@ func (a *App) AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
 		return api.Share{}, err
 	}
 	sh := store.Share{Folder: share.Folder{Name: name, Path: filepath.Clean(req.Path), Audience: share.AudienceAllFriends, Mode: mode}, Friends: ids}
-	if len(ids) > 0 {
+	switch {
+	case len(ids) > 0:
 		sh.Audience = share.AudienceChosen
+	case req.Audience == string(share.AudienceNeighbours):
+		sh.Audience = share.AudienceNeighbours
+	case req.Audience != "" && req.Audience != string(share.AudienceAllFriends):
+		return api.Share{}, badRequest("audience %q must be friends, neighbours, or a list of friends", req.Audience)
 	}
 	if err := a.store.AddShare(ctx, sh); err != nil {
 		if errors.Is(err, store.ErrExists) {
@@ -228,8 +233,10 @@ func (a *App) UpdateShare(ctx context.Context, name string, u api.ShareUpdate) (
 			return api.Share{}, err
 		}
 		sh.Audience = share.AudienceChosen
+	case string(share.AudienceNeighbours):
+		sh.Audience, sh.Friends = share.AudienceNeighbours, nil
 	default:
-		return api.Share{}, badRequest("audience %q must be friends or chosen", u.Audience)
+		return api.Share{}, badRequest("audience %q must be friends, chosen or neighbours", u.Audience)
 	}
 	if u.Paused != nil {
 		sh.Paused = *u.Paused

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/porchlight/porchlight/app/lan"
 	"github.com/porchlight/porchlight/services/peer"
 	"github.com/porchlight/porchlight/services/share"
 )
@@ -28,12 +29,17 @@ func (a *App) requireFriend(next http.Handler) http.Handler {
 }
 
 // mayUseShare is the grant check for shares: the share must not be paused,
-// and be open to all friends (the default grant of a new friend) or to this
-// friend by name.
+// and be open to all friends (the default grant of a new friend), to this
+// friend by name, or to friends on this network while this one is.
 func (a *App) mayUseShare(ctx context.Context, f share.Folder) bool {
 	p, ok := peer.FromContext(ctx)
 	if !ok {
 		return false
+	}
+	if f.Audience == share.AudienceNeighbours {
+		sh, err := a.store.Share(ctx, f.Name)
+		path, _ := a.links.path(p.ID)
+		return err == nil && !sh.Paused && path == lan.Path
 	}
 	ok, err := a.store.MayUse(ctx, f.Name, p.ID)
 	if err != nil {

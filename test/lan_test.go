@@ -48,10 +48,13 @@ func TestNeighboursLinkOverLAN(t *testing.T) {
 		return fmt.Errorf("Ben's neighbours: %+v", ns)
 	})
 	ana.MustRun("share add", "--name", "S", t.TempDir())
+	ana.MustRun("share add", "--name", "Porch", "--friends", "neighbours", t.TempDir())
 	ben.MustRun("ls", "Ana:/S")
 	if p := linkPath(ben, "Ana"); p != "lan" {
 		t.Fatalf("Ben's link to Ana is %q, want lan", p)
 	}
+	// A share for friends on this network: Ben is one, over the LAN.
+	ben.MustRun("ls", "Ana:/Porch")
 
 	// Pull the cable: the link dies; plug it back: it comes back by itself
 	// on the next use.

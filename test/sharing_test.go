@@ -122,11 +122,15 @@ func TestUploadsAndGrants(t *testing.T) {
 	if _, _, code := cas.Run("put", src, "Ana:/Inbox/"); code == 0 {
 		t.Fatal("Cas wrote into Ben's drop box")
 	}
+	ana.MustRun("share add", "--name", "Porch", "--friends", "neighbours", t.TempDir())
 	var remote []api.RemoteShare
 	cas.JSON(&remote, "ls", "Ana:/")
 	for _, s := range remote {
 		if s.Name == "Inbox" {
 			t.Fatal("Cas sees a share meant for Ben only")
+		}
+		if s.Name == "Porch" {
+			t.Fatal("Cas, linked from afar, sees a share for friends on Ana's network")
 		}
 	}
 

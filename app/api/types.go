@@ -74,19 +74,21 @@ type Share struct {
 }
 
 // NewShare asks to share a folder. Without Friends it is shared with all
-// friends; Mode defaults to read-only.
+// friends (or, with Audience "neighbours", with friends while they are on
+// this network); Mode defaults to read-only.
 type NewShare struct {
-	Name    string   `json:"name"`
-	Path    string   `json:"path"`
-	Mode    string   `json:"mode,omitempty"`
-	Friends []string `json:"friends,omitempty"` // names or IDs
+	Name     string   `json:"name"`
+	Path     string   `json:"path"`
+	Mode     string   `json:"mode,omitempty"`
+	Friends  []string `json:"friends,omitempty"` // names or IDs
+	Audience string   `json:"audience,omitempty"`
 }
 
 // ShareUpdate changes a share; empty fields stay as they are.
 type ShareUpdate struct {
 	Mode string `json:"mode,omitempty"`
 	// Audience "friends" opens the share to all friends; "chosen" limits it
-	// to Friends.
+	// to Friends; "neighbours" to friends while they are on this network.
 	Audience string   `json:"audience,omitempty"`
 	Friends  []string `json:"friends,omitempty"`
 	Paused   *bool    `json:"paused,omitempty"`

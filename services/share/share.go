@@ -48,6 +48,9 @@ const (
 	AudienceAllFriends Audience = "friends"
 	// AudienceChosen shares the folder with the friends the resident picked.
 	AudienceChosen Audience = "chosen"
+	// AudienceNeighbours shares the folder with friends while they are on
+	// the same local network (linked over the LAN path); the app decides.
+	AudienceNeighbours Audience = "neighbours"
 )
 
 // Folder is one shared folder.

@@ -13,7 +13,7 @@ import (
 func shareFlags(fs *flag.FlagSet) {
 	fs.String("name", "", "the name friends see (default: the folder's name)")
 	fs.String("mode", "", "ro (read-only, the default), rw (read-write) or drop (upload only)")
-	fs.String("friends", "", "comma-separated friends who may use it, or all (the default)")
+	fs.String("friends", "", "comma-separated friends who may use it; all (the default); or neighbours (friends while they are on this network)")
 }
 
 func splitList(s string) []string {
@@ -30,6 +30,9 @@ var modeWords = map[string]string{"ro": "read-only", "rw": "read-write", "drop":
 
 func describeShare(s api.Share) string {
 	who := "all friends"
+	if s.Audience == "neighbours" {
+		who = "friends on this network"
+	}
 	if s.Audience == "chosen" {
 		who = strings.Join(s.Friends, ", ")
 		if who == "" {
@@ -58,7 +61,11 @@ func runShare(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args
 			return aerr
 		}
 		req := api.NewShare{Name: fs.Lookup("name").Value.String(), Path: dir, Mode: mode}
-		if friends != "all" {
+		switch friends {
+		case "all":
+		case "neighbours", "neighbors":
+			req.Audience = "neighbours"
+		default:
 			req.Friends = splitList(friends)
 		}
 		if s, err = c.AddShare(ctx, req); err != nil {
@@ -74,6 +81,8 @@ func runShare(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args
 		switch {
 		case friends == "all":
 			u.Audience = "friends"
+		case friends == "neighbours" || friends == "neighbors":
+			u.Audience = "neighbours"
 		case friends != "":
 			u.Audience, u.Friends = "chosen", splitList(friends)
 		}

@@ -168,7 +168,7 @@ func audienceWords(a string) string {
 	case "chosen":
 		return "chosen friends"
 	case "neighbours":
-		return "neighbours"
+		return "friends on this network"
 	default:
 		return a
 	}

@@ -21,6 +21,7 @@ import (
 const (
 	whoAll    = "All my friends"
 	whoChosen = "Only the friends I choose"
+	whoNear   = "Friends while they are on this network"
 
 	howReadOnly  = "Read-only: they can browse and download"
 	howReadWrite = "Read and write: they can also add and change files"
@@ -56,7 +57,7 @@ func newShareView(w *Window) *shareView {
 	v.choose = widget.NewButtonWithIcon("Choose folder…", theme.FolderOpenIcon(), v.openPicker)
 	v.name.SetPlaceHolder("The name friends will see")
 	v.name.OnSubmitted = func(string) { v.submitShare() }
-	v.who = widget.NewRadioGroup([]string{whoAll, whoChosen}, func(string) { v.showChecks() })
+	v.who = widget.NewRadioGroup([]string{whoAll, whoChosen, whoNear}, func(string) { v.showChecks() })
 	v.who.Horizontal = true
 	v.who.Required = true
 	v.who.SetSelected(whoAll)
@@ -145,6 +146,9 @@ func (v *shareView) submitShare() {
 		return
 	}
 	req := api.NewShare{Name: strings.TrimSpace(v.name.Text), Path: v.path, Mode: modeFor[v.how.Selected]}
+	if v.who.Selected == whoNear {
+		req.Audience = "neighbours"
+	}
 	if req.Name == "" {
 		req.Name = filepath.Base(req.Path)
 	}

@@ -147,3 +147,21 @@ func TestSharePauseResumeAndStop(t *testing.T) {
 		t.Errorf("core shares = %+v, want only Recipes", ss)
 	}
 }
+
+func TestShareWithFriendsOnThisNetwork(t *testing.T) {
+	core := fake.New(sampleStatus())
+	h := newHarness(t, core)
+	h.start()
+	dir := filepath.Join(t.TempDir(), "Porch")
+	h.ui(func() {
+		h.w.Show(ViewShare, "")
+		h.w.share.pick(dir)
+		h.w.share.who.SetSelected(whoNear)
+		test.Tap(h.w.share.submit)
+	})
+	h.waitText(h.w.share.content, "“Porch” is shared with friends on this network, read-only.")
+	ss, _ := core.Shares(h.ctx)
+	if len(ss) != 1 || ss[0].Audience != "neighbours" {
+		t.Fatalf("core shares = %+v, want one for neighbours", ss)
+	}
+}

@@ -312,6 +312,9 @@ func (c *Client) AddShare(ctx context.Context, req api.NewShare) (api.Share, err
 		return api.Share{}, &api.Error{Status: 400, Message: fmt.Sprintf("unknown mode %q: use ro, rw or drop", mode)}
 	}
 	s := api.Share{Name: name, Path: req.Path, Audience: "friends", Mode: mode}
+	if req.Audience == "neighbours" {
+		s.Audience = "neighbours"
+	}
 	if len(req.Friends) > 0 {
 		names, err := c.friendNames(req.Friends)
 		if err != nil {
