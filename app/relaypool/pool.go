@@ -38,6 +38,7 @@ type Pool struct {
 	order    []string
 	subs     map[wire.Address]struct{}
 	creds    map[string]client.TURNCredentials // by relay URL
+	noTURN   map[string]time.Time              // relays that said no, and when
 	onChange func()
 }
 
@@ -51,6 +52,7 @@ func New(key ed25519.PrivateKey, handler func(client.Message), logger *slog.Logg
 		clients: make(map[string]*client.Client),
 		subs:    make(map[wire.Address]struct{}),
 		creds:   make(map[string]client.TURNCredentials),
+		noTURN:  make(map[string]time.Time),
 	}
 }
 
@@ -225,13 +227,22 @@ func (p *Pool) turnCreds(ctx context.Context, c *client.Client) (client.TURNCred
 	url := c.State().URL
 	p.mu.Lock()
 	cached, ok := p.creds[url]
+	refused, wasRefused := p.noTURN[url]
 	p.mu.Unlock()
 	if ok && time.Until(cached.Expires) > time.Minute {
 		return cached, nil
 	}
+	if wasRefused && time.Since(refused) < 5*time.Minute {
+		return cached, errors.New("this relay offers no TURN")
+	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	creds, err := c.TURNCredentials(ctx)
+	if errors.Is(err, wire.ErrUnavailable) {
+		p.mu.Lock()
+		p.noTURN[url] = time.Now() // ask again later: the operator may turn it on
+		p.mu.Unlock()
+	}
 	if err != nil {
 		return creds, err
 	}
