@@ -99,6 +99,7 @@ func parseFlags(args []string) (*options, error) {
 }
 
 func main() {
+	relay.TuneMemory()
 	o, err := parseFlags(os.Args[1:])
 	if errors.Is(err, flag.ErrHelp) {
 		return

@@ -33,6 +33,7 @@ func serveRole(role string) error {
 	var h http.Handler
 	switch role {
 	case "relay":
+		relay.TuneMemory() // as cmd/porchlight-relay does
 		h = relay.New(relay.Config{
 			ListenAddr:                   ln.Addr().String(),
 			MaxConnections:               20000,
