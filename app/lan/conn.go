@@ -27,11 +27,13 @@ var (
 )
 
 // HTTP/2 settings: windows large enough that one stream keeps a LAN busy,
-// and pings that notice a peer gone silent (a laptop that slept).
+// and pings that notice a peer gone silent (a laptop that slept). Frames of
+// up to 1 MiB: measured on loopback (make bench, 512 MiB, quiet machine),
+// 256 KiB frames gave 68-70% of raw TLS over TCP, 1 MiB frames 86-91%.
 const (
 	h2ReceiveBufferPerConnection = 16 << 20
 	h2ReceiveBufferPerStream     = 8 << 20
-	h2MaxReadFrameSize           = 256 << 10
+	h2MaxReadFrameSize           = 1 << 20
 	h2SendPingTimeout            = 15 * time.Second
 	h2PingTimeout                = 10 * time.Second
 )
