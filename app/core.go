@@ -36,6 +36,9 @@ func (a *App) Status(ctx context.Context) api.Status {
 		}
 		st.Relays = append(st.Relays, r)
 	}
+	if a.paused(ctx) {
+		st.State = api.StateOff
+	}
 	if fs, err := a.store.Friends(ctx); err == nil {
 		st.Friends = len(fs)
 	} else {
@@ -404,4 +407,21 @@ func (a *App) sweepUploads(ctx context.Context, cutoff time.Time) {
 			a.log.Info("removed unfinished uploads", "share", sh.Name, "files", n, "err", err)
 		}
 	}
+}
+
+// paused reports whether the resident paused all sharing.
+func (a *App) paused(ctx context.Context) bool {
+	v, _ := a.store.Setting(ctx, "paused")
+	return v == "true"
+}
+
+// SetPaused pauses or resumes all sharing: while paused, friends' requests
+// are answered "paused" and the porch light is off (localapi.Core).
+func (a *App) SetPaused(ctx context.Context, paused bool) error {
+	if err := a.store.SetSetting(ctx, "paused", strconv.FormatBool(paused)); err != nil {
+		return err
+	}
+	a.log.Info("sharing", "paused", paused)
+	a.publishStatus()
+	return nil
 }

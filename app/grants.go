@@ -16,6 +16,12 @@ import (
 func (a *App) requireFriend(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, ok := peer.FromContext(r.Context())
+		if ok && r.URL.Path != "/ping" && a.paused(r.Context()) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			json.NewEncoder(w).Encode(map[string]string{"error": "sharing is paused for now"})
+			return
+		}
 		if ok {
 			if _, err := a.store.Friend(r.Context(), p.ID); err == nil {
 				next.ServeHTTP(w, r)

@@ -164,3 +164,25 @@ func TestIdleLinksClose(t *testing.T) {
 		t.Fatalf("link %q after a new request", p)
 	}
 }
+
+// TestPauseSharing: a paused resident's porch light is off and friends are
+// told so; resuming brings everything back.
+func TestPauseSharing(t *testing.T) {
+	r := startRelay(t)
+	ana := newNode(t, "Ana", r.URL)
+	ben := newNode(t, "Ben", r.URL)
+	befriend(t, ana, ben)
+	ana.MustRun("share add", "--name", "S", t.TempDir())
+	ana.MustRun("pause")
+	var st api.Status
+	ana.JSON(&st, "status")
+	if st.State != api.StateOff {
+		t.Fatalf("porch light %q while paused", st.State)
+	}
+	_, errOut, code := ben.Run("ls", "Ana:/S")
+	if code == 0 || !strings.Contains(errOut, "paused") {
+		t.Fatalf("ls while Ana paused: exit %d, %q", code, errOut)
+	}
+	ana.MustRun("resume")
+	ben.MustRun("ls", "Ana:/S")
+}

@@ -282,6 +282,9 @@ type Newcomer struct {
 type Settings struct {
 	// Visibility on the LAN: "visible", "friends" or "hidden".
 	Visibility string `json:"visibility,omitempty"`
+	// Paused, when set, pauses (true) or resumes (false) all sharing: the
+	// porch light goes off and friends are told so.
+	Paused *bool `json:"paused,omitempty"`
 }
 
 // Event is one change pushed on the event stream.

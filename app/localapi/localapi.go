@@ -38,6 +38,7 @@ type Core interface {
 	Requests(ctx context.Context) ([]api.Request, error)
 	AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error)
 	SetVisibility(ctx context.Context, v string) error
+	SetPaused(ctx context.Context, paused bool) error
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
 	UpdateShare(ctx context.Context, name string, u api.ShareUpdate) (api.Share, error)
 	RemoveShare(ctx context.Context, name string) error
@@ -143,6 +144,12 @@ func New(core Core, logger *slog.Logger) http.Handler {
 		}
 		if req.Visibility != "" {
 			if err := s.core.SetVisibility(r.Context(), req.Visibility); err != nil {
+				writeError(w, err)
+				return
+			}
+		}
+		if req.Paused != nil {
+			if err := s.core.SetPaused(r.Context(), *req.Paused); err != nil {
 				writeError(w, err)
 				return
 			}

@@ -51,6 +51,8 @@ func init() {
 		"newcomers":  {summary: "list people waiting to be let in through an invite", usage: "newcomers [--json]", run: runNewcomers, flags: jsonFlag},
 		"admit":      {summary: "let a newcomer in", usage: "admit NEWCOMER-ID", run: runAdmit(true)},
 		"deny":       {summary: "turn a newcomer away", usage: "deny NEWCOMER-ID", run: runAdmit(false)},
+		"pause":      {summary: "pause all sharing (the porch light goes off)", usage: "pause", run: runPause(true)},
+		"resume":     {summary: "share again after a pause", usage: "resume", run: runPause(false)},
 		"request":    {summary: "ask a visible neighbour to be friends (you compare a code)", usage: "request NEIGHBOUR", run: runRequest},
 		"requests":   {summary: "list friend requests between neighbours", usage: "requests [--json]", run: runRequests, flags: jsonFlag},
 		"confirm":    {summary: "confirm a neighbour's request: the codes match", usage: "confirm REQUEST-ID", run: runAnswer(true)},

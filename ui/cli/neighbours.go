@@ -107,3 +107,20 @@ func runAnswer(confirm bool) func(context.Context, *Env, *api.Client, *flag.Flag
 		return nil
 	}
 }
+
+func runPause(paused bool) func(context.Context, *Env, *api.Client, *flag.FlagSet, []string) error {
+	return func(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+		if len(args) != 0 {
+			return usagef("pause and resume take no arguments")
+		}
+		if err := c.UpdateSettings(ctx, api.Settings{Paused: &paused}); err != nil {
+			return err
+		}
+		if paused {
+			fmt.Fprintln(e.Stdout, "Sharing is paused: the porch light is off, and friends are told so.")
+		} else {
+			fmt.Fprintln(e.Stdout, "Sharing again: the porch light is back on.")
+		}
+		return nil
+	}
+}

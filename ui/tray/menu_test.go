@@ -48,7 +48,7 @@ func TestTrayMenu(t *testing.T) {
 	}
 
 	m := d.findMenu(t, ctx, tray.Process.Pid)
-	want := []string{"Ana — no relay reachable", "Open Porchlight", "Invite a friend…", "Accept an invite…", "Share a folder…", "", "Start at login", "Quit"}
+	want := []string{"Ana — no relay reachable", "Open Porchlight", "Invite a friend…", "Accept an invite…", "Share a folder…", "", "Pause sharing", "Start at login", "Quit"}
 	items := m.awaitLayout(t, ctx, func(items []menuItem) bool { return slices.Equal(labels(items), want) })
 	if items[0].enabled {
 		t.Errorf("the status line %q can be clicked; want it greyed out", items[0].label)
@@ -71,6 +71,19 @@ func TestTrayMenu(t *testing.T) {
 	}
 	m.click(t, ctx, byLabel(t, items, "Start at login"))
 	awaitFile(t, ctx, entry, false)
+
+	// "Pause sharing" turns the porch light off; clicking again turns it on.
+	client := api.NewClient(api.SocketPath(data))
+	for _, want := range []string{api.StateOff, api.StateDim} {
+		m.click(t, ctx, byLabel(t, items, "Pause sharing"))
+		for st, _ := client.Status(ctx); st.State != want; st, _ = client.Status(ctx) {
+			if ctx.Err() != nil {
+				t.Fatalf("porch light %q after clicking Pause sharing, want %q", st.State, want)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	m.awaitLayout(t, ctx, func(items []menuItem) bool { return items[0].label == "Ana — no relay reachable" })
 
 	// A second launch for the same data dir opens the running one's window.
 	second := exec.CommandContext(ctx, bin, "--data", data, "--interfaces", "lo")

@@ -49,6 +49,7 @@ func Run(ctx context.Context, cfg Config) {
 type tray struct {
 	cfg    Config
 	status *systray.MenuItem
+	pause  *systray.MenuItem
 	shown  shown
 }
 
@@ -64,6 +65,7 @@ const (
 	labelAccept = "Accept an invite…"
 	labelShare  = "Share a folder…"
 	labelLogin  = "Start at login"
+	labelPause  = "Pause sharing"
 	labelQuit   = "Quit"
 )
 
@@ -78,6 +80,7 @@ func (t *tray) serve(ctx context.Context) {
 	accept := systray.AddMenuItem(labelAccept, "Accept an invite a friend sent you")
 	share := systray.AddMenuItem(labelShare, "Share a folder with your friends")
 	systray.AddSeparator()
+	t.pause = systray.AddMenuItemCheckbox(labelPause, "Stop sharing for now: friends are told it is paused", false)
 	var login *systray.MenuItem
 	var loginClicked chan struct{} // nil, so never ready, without the item
 	if autostart.Supported() {
@@ -110,6 +113,8 @@ func (t *tray) serve(ctx context.Context) {
 			t.open(launcher.ViewShare)
 		case <-loginClicked:
 			t.switchLogin(login)
+		case <-t.pause.ClickedCh:
+			t.switchPause(ctx)
 		case <-quit.ClickedCh:
 			t.cfg.Quit()
 			return
@@ -142,7 +147,25 @@ func (t *tray) open(view string) {
 // show draws a status: the icon, the tooltip and the status line. A nil
 // status means the core has not answered yet. Only follow calls it, after
 // serve has drawn the first one, so calls never overlap.
+// switchPause pauses or resumes all sharing; the item's tick follows the
+// status the core then reports.
+func (t *tray) switchPause(ctx context.Context) {
+	paused := !t.pause.Checked()
+	if err := t.cfg.Client.UpdateSettings(ctx, api.Settings{Paused: &paused}); err != nil {
+		t.cfg.Logger.Warn("pause sharing", "err", err)
+	}
+}
+
 func (t *tray) show(st *api.Status) {
+	if st != nil && t.pause != nil {
+		if paused := st.State == api.StateOff; paused != t.pause.Checked() {
+			if paused {
+				t.pause.Check()
+			} else {
+				t.pause.Uncheck()
+			}
+		}
+	}
 	next := shown{line: statusLine(st), icon: iconState(st)}
 	if next == t.shown {
 		return
