@@ -19,6 +19,7 @@ import (
 	"github.com/porchlight/porchlight/app/identity"
 	"github.com/porchlight/porchlight/app/store"
 	"github.com/porchlight/porchlight/services/share"
+	"github.com/porchlight/porchlight/signaling/wire"
 )
 
 // Status reports the resident's own state (localapi.Core).
@@ -422,6 +423,21 @@ func (a *App) SetPaused(ctx context.Context, paused bool) error {
 		return err
 	}
 	a.log.Info("sharing", "paused", paused)
+	a.publishStatus()
+	return nil
+}
+
+// AddRelay adds a relay the resident chose and connects to it
+// (localapi.Core).
+func (a *App) AddRelay(ctx context.Context, raw string) error {
+	u, err := wire.CanonicalURL(strings.TrimSpace(raw))
+	if err != nil {
+		return badRequest("%q is not a relay address: it looks like wss://relay.example.org/v1/ws", raw)
+	}
+	if err := a.store.AddRelay(ctx, u, "user"); err != nil {
+		return err
+	}
+	a.pool.Add(u)
 	a.publishStatus()
 	return nil
 }

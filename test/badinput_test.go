@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -169,4 +170,23 @@ func TestAmbiguousFriend(t *testing.T) {
 	if _, errOut, code := ana.Run("ls", fs[0].ID[:10]+":/"); code != 0 {
 		t.Fatalf("ls by ID prefix: %s", errOut)
 	}
+}
+
+// TestAddRelay: a resident started without relays adds one; a bad address
+// is refused with a clear message.
+func TestAddRelay(t *testing.T) {
+	r := startRelay(t)
+	ana := newNode(t, "Ana")
+	if _, errOut, code := ana.Run("relay add", "http//nope"); code == 0 || !strings.Contains(errOut, "not a relay address") {
+		t.Fatalf("a bad relay: exit %d, %q", code, errOut)
+	}
+	ana.MustRun("relay add", r.URL)
+	waitFor(t, 10*time.Second, "the relay to be online", func() error {
+		var st api.Status
+		ana.JSON(&st, "status")
+		if len(st.Relays) != 1 || st.Relays[0].State != "online" || st.State != api.StateOn {
+			return fmt.Errorf("status %+v", st)
+		}
+		return nil
+	})
 }

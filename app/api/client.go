@@ -166,6 +166,14 @@ func (c *Client) RevokeInvite(ctx context.Context, id string) error {
 	return c.do(ctx, "DELETE", "/v1/invites/"+url.PathEscape(id), nil, nil)
 }
 
+// AddRelay adds a relay (ws:// or wss:// URL ending in /v1/ws) to the
+// resident's relays and connects to it.
+func (c *Client) AddRelay(ctx context.Context, url string) error {
+	return c.do(ctx, "POST", "/v1/relays", struct {
+		URL string `json:"url"`
+	}{url}, nil)
+}
+
 // Neighbours lists Porchlights seen on the local network.
 func (c *Client) Neighbours(ctx context.Context) ([]Neighbour, error) {
 	var out []Neighbour

@@ -39,6 +39,7 @@ type Core interface {
 	AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error)
 	SetVisibility(ctx context.Context, v string) error
 	SetPaused(ctx context.Context, paused bool) error
+	AddRelay(ctx context.Context, url string) error
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
 	UpdateShare(ctx context.Context, name string, u api.ShareUpdate) (api.Share, error)
 	RemoveShare(ctx context.Context, name string) error
@@ -135,6 +136,14 @@ func New(core Core, logger *slog.Logger) http.Handler {
 			replyTo(w)(s.core.AnswerRequest(r.Context(), r.PathValue("id"), r.PathValue("action") == "confirm"))
 		default:
 			writeError(w, &api.Error{Status: http.StatusNotFound, Message: "confirm or refuse a request"})
+		}
+	})
+	mux.HandleFunc("POST /v1/relays", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			URL string `json:"url"`
+		}
+		if decode(w, r, &req) {
+			reply(w, struct{}{}, s.core.AddRelay(r.Context(), req.URL))
 		}
 	})
 	mux.HandleFunc("PATCH /v1/settings", func(w http.ResponseWriter, r *http.Request) {

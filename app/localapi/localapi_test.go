@@ -85,6 +85,7 @@ func (m *memCore) Neighbours(context.Context) ([]api.Neighbour, error) {
 }
 func (m *memCore) SetVisibility(context.Context, string) error { return nil }
 func (m *memCore) SetPaused(context.Context, bool) error       { return nil }
+func (m *memCore) AddRelay(context.Context, string) error      { return nil }
 func (m *memCore) RequestNeighbour(context.Context, string) (api.Request, error) {
 	return api.Request{}, nil
 }

@@ -53,6 +53,7 @@ func init() {
 		"deny":       {summary: "turn a newcomer away", usage: "deny NEWCOMER-ID", run: runAdmit(false)},
 		"pause":      {summary: "pause all sharing (the porch light goes off)", usage: "pause", run: runPause(true)},
 		"resume":     {summary: "share again after a pause", usage: "resume", run: runPause(false)},
+		"relay":      {summary: "add a relay so friends anywhere can reach you", usage: "relay add URL", run: runRelay, subverbs: []string{"add"}},
 		"request":    {summary: "ask a visible neighbour to be friends (you compare a code)", usage: "request NEIGHBOUR", run: runRequest},
 		"requests":   {summary: "list friend requests between neighbours", usage: "requests [--json]", run: runRequests, flags: jsonFlag},
 		"confirm":    {summary: "confirm a neighbour's request: the codes match", usage: "confirm REQUEST-ID", run: runAnswer(true)},

@@ -124,3 +124,14 @@ func runPause(paused bool) func(context.Context, *Env, *api.Client, *flag.FlagSe
 		return nil
 	}
 }
+
+func runRelay(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	if len(args) != 2 {
+		return usagef("usage: porchlight relay add URL")
+	}
+	if err := c.AddRelay(ctx, args[1]); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "Added the relay %s; `porchlight status` shows whether it answers.\n", args[1])
+	return nil
+}

@@ -2,6 +2,7 @@ package window
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"image/color"
 	"net/url"
@@ -26,6 +27,7 @@ type homeView struct {
 	state    *widget.Label
 	problems *widget.Label
 	relays   *fyne.Container
+	addRelay *widget.Entry
 	friends  *fyne.Container
 	shares   *fyne.Container
 	content  fyne.CanvasObject
@@ -50,7 +52,25 @@ func newHomeView(w *Window) *homeView {
 
 	who := container.NewVBox(container.NewHBox(h.name, container.NewVBox(layout.NewSpacer(), h.id)), h.state, h.problems)
 	header := widget.NewCard("", "", container.NewBorder(nil, nil, h.light.content, nil, who))
-	right := container.NewVBox(panel("Relays", h.relays), panel("Your shares", h.shares))
+	h.addRelay = widget.NewEntry()
+	h.addRelay.SetPlaceHolder("wss://relay.example.org/v1/ws")
+	add := widget.NewButton("Add relay", func() {
+		url := h.addRelay.Text
+		w.call(func(ctx context.Context) {
+			err := w.client.AddRelay(ctx, url)
+			w.lost(err)
+			fyne.Do(func() {
+				if err != nil {
+					h.problems.SetText(errorMessage("Could not add the relay", err))
+					h.problems.Show()
+					return
+				}
+				h.addRelay.SetText("")
+			})
+		})
+	})
+	relays := container.NewVBox(h.relays, container.NewBorder(nil, nil, nil, add, h.addRelay))
+	right := container.NewVBox(panel("Relays", relays), panel("Your shares", h.shares))
 	body := container.NewGridWithColumns(2, container.NewVBox(panel("Friends", h.friends)), right)
 	h.content = container.NewPadded(container.NewBorder(header, nil, nil, nil, container.NewVScroll(body)))
 	return h

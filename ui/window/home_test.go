@@ -47,3 +47,15 @@ func TestHomeFollowsEvents(t *testing.T) {
 		}
 	})
 }
+
+func TestHomeAddsARelay(t *testing.T) {
+	core := fake.New(sampleStatus())
+	h := newHarness(t, core)
+	h.start()
+	h.ui(func() { h.w.home.addRelay.SetText("not a relay") })
+	h.tapButton(h.w.home.content, "Add relay")
+	h.waitText(h.w.home.content, "not a relay address")
+	h.ui(func() { h.w.home.addRelay.SetText("wss://porch.example.org/v1/ws") })
+	h.tapButton(h.w.home.content, "Add relay")
+	h.waitText(h.w.home.relays, "porch.example.org")
+}

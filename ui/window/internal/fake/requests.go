@@ -120,3 +120,21 @@ func (c *Client) Settings() api.Settings {
 	defer c.mu.Unlock()
 	return c.settings
 }
+
+// AddRelay adds a relay, offline until something answers there.
+func (c *Client) AddRelay(ctx context.Context, url string) error {
+	c.mu.Lock()
+	if err := c.check(); err != nil {
+		c.mu.Unlock()
+		return err
+	}
+	if !strings.HasPrefix(url, "ws://") && !strings.HasPrefix(url, "wss://") {
+		c.mu.Unlock()
+		return &api.Error{Status: 400, Message: fmt.Sprintf("%q is not a relay address: it looks like wss://relay.example.org/v1/ws", url)}
+	}
+	c.status.Relays = append(c.status.Relays, api.RelayStatus{URL: url, State: "offline"})
+	st := c.status
+	c.mu.Unlock()
+	c.Emit(api.Event{Type: api.EventStatus, Status: &st})
+	return nil
+}
