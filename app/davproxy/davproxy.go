@@ -8,7 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,12 +44,13 @@ func Start(share, prefix string, backend Backend, logger *slog.Logger) (*Proxy, 
 	if err != nil {
 		return nil, fmt.Errorf("start WebDAV proxy: %w", err)
 	}
-	pw := make([]byte, 18)
+	// Hex, so no password starts with "-" (tools would read it as a flag).
+	pw := make([]byte, 16)
 	rand.Read(pw)
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	p := &Proxy{
 		URL:      "http://127.0.0.1:" + port + prefix + "/" + url.PathEscape(share) + "/",
-		Password: base64.RawURLEncoding.EncodeToString(pw),
+		Password: hex.EncodeToString(pw),
 		ln:       ln,
 		hosts:    map[string]bool{"127.0.0.1:" + port: true, "localhost:" + port: true},
 	}
