@@ -86,7 +86,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: cfg.Logger, lock: lock, bus: events.New(), routes: make(map[[32]byte]route), socket: datadir.SocketPath(cfg.DataDir)}
+	a := &App{cfg: cfg, log: cfg.Logger, lock: lock, bus: events.New(), routes: make(map[[32]byte]route), socket: api.SocketPath(cfg.DataDir)}
 	if err := a.open(ctx); err != nil {
 		a.Close()
 		return nil, err

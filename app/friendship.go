@@ -110,8 +110,9 @@ func (a *App) offer(ctx context.Context, names []string) (invite.Offer, error) {
 	}
 	var off invite.Offer
 	for _, f := range folders {
+		// By default, the shares open to all friends; a named share is
+		// offered whoever its audience is.
 		if len(names) == 0 && f.Audience == share.AudienceAllFriends || slices.Contains(names, f.Name) {
-			// A named share is offered whoever its audience is.
 			off.Shares = append(off.Shares, f.Name)
 		}
 	}

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/app/api"
-	"github.com/porchlight/porchlight/app/datadir"
 	"github.com/porchlight/porchlight/test/netns"
 )
 
@@ -188,7 +187,7 @@ func newNodeIn(t *testing.T, ns *netns.NS, ifaces, name string, relays ...string
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	n := &node{t: t, Name: name, Dir: dir, relays: relays, API: api.NewClient(datadir.SocketPath(dir)), ns: ns, ifaces: ifaces}
+	n := &node{t: t, Name: name, Dir: dir, relays: relays, API: api.NewClient(api.SocketPath(dir)), ns: ns, ifaces: ifaces}
 	n.Start()
 	return n
 }

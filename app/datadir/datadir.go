@@ -10,15 +10,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/porchlight/porchlight/app/api"
 )
 
 // ErrLocked reports that another Porchlight runs on the same data directory.
 var ErrLocked = errors.New("another Porchlight is already running with this data directory")
-
-// Resolve picks the data directory (see api.DataDir).
-func Resolve(flag string) (string, error) { return api.DataDir(flag) }
 
 // Ensure creates dir (mode 0700) if needed.
 func Ensure(dir string) error {
@@ -27,9 +22,6 @@ func Ensure(dir string) error {
 	}
 	return nil
 }
-
-// SocketPath is where the local API listens (see api.SocketPath).
-func SocketPath(dir string) string { return api.SocketPath(dir) }
 
 // Lock is the exclusive hold on a data directory.
 type Lock struct{ f *os.File }

@@ -83,12 +83,6 @@ func Parse(s string) (Code, error) {
 	return Code{Nameplate: n, Words: [2]string{parts[1], parts[2]}}, nil
 }
 
-// Looks reports whether s could be a code rather than a link.
-func Looks(s string) bool {
-	_, err := Parse(s)
-	return err == nil || (len(s) < 40 && !strings.Contains(s, ":") && strings.Count(s, "-") == 2)
-}
-
 // Address is where both sides meet on a relay for this code.
 func (c Code) Address() [32]byte {
 	b := binary.BigEndian.AppendUint16([]byte("porchlight/v1/code\x00"), uint16(c.Nameplate))

@@ -12,7 +12,7 @@ import (
 	"syscall"
 
 	"github.com/porchlight/porchlight/app"
-	"github.com/porchlight/porchlight/app/datadir"
+	"github.com/porchlight/porchlight/app/api"
 )
 
 // listFlag collects a flag that may repeat or hold a comma-separated list.
@@ -54,7 +54,7 @@ func parseCore(prog string, args []string) (cfg app.Config, code int, ok bool) {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", prog, err)
 		return cfg, 2, false
 	}
-	dir, err := datadir.Resolve(*data)
+	dir, err := api.DataDir(*data)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "porchlight: %v\n", err)
 		return cfg, 1, false
