@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/datachannel"
@@ -34,17 +35,6 @@ const (
 	// maxMessageSize is the largest message we accept (advertised in our
 	// SDP); the read buffer grows up to it.
 	maxMessageSize = 1 << 20
-	// Write blocks while more than bufferedHigh bytes wait in SCTP's send
-	// queue, and resumes once the queue has drained to bufferedLow. The
-	// queue counts bytes in flight until acknowledged, so bufferedHigh caps
-	// the window: 1 MiB held a 50 ms path to ~10 MB/s. Measured on a 50 ms
-	// vnet path: 2 MiB gave ~20 MB/s, 3 MiB 25-29 MB/s, 4 MiB 22-36 MB/s,
-	// 6 and 8 MiB 21-43 MB/s, but wildly variable: a large window's losses
-	// (vnet drops past 1024 queued packets, as a socket buffer does) cost
-	// seconds of RTO backoff and slow regrowth. With sctpRTOMax bounding
-	// that, 4 MiB gave 35-39 MB/s.
-	bufferedHigh = 4 << 20
-	bufferedLow  = 2 << 20
 )
 
 // channel is what a detached pion data channel offers.
@@ -66,7 +56,8 @@ type dataConn struct {
 	unread []byte // the part of buf not yet returned by Read
 
 	writeMu       sync.Mutex
-	drained       chan struct{} // signalled when the send queue falls to bufferedLow
+	window        atomic.Uint64 // the send window, in bytes
+	drained       chan struct{} // signalled when the send queue falls to half the window
 	writeDeadline *deadline.Deadline
 
 	closeMu sync.Mutex // orders Close against SetReadDeadline
@@ -84,7 +75,7 @@ func newDataConn(ch channel, label string) *dataConn {
 		writeDeadline: deadline.New(),
 		closed:        make(chan struct{}),
 	}
-	ch.SetBufferedAmountLowThreshold(bufferedLow)
+	c.setWindow(windowMin)
 	ch.OnBufferedAmountLow(func() {
 		select {
 		case c.drained <- struct{}{}:
@@ -135,7 +126,8 @@ func (c *dataConn) readMessage() (int, error) {
 }
 
 // Write sends p as messages of at most writeMessageSize, waiting while
-// SCTP's send queue is full.
+// more than the send window (window.go) is queued or in flight, until the
+// queue has drained to half of it.
 func (c *dataConn) Write(p []byte) (int, error) {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
@@ -157,9 +149,15 @@ func (c *dataConn) Write(p []byte) (int, error) {
 	return written, nil
 }
 
-// waitForRoom blocks while more than bufferedHigh bytes are queued.
+// setWindow sets the send window to w bytes.
+func (c *dataConn) setWindow(w uint64) {
+	c.window.Store(w)
+	c.ch.SetBufferedAmountLowThreshold(w / 2)
+}
+
+// waitForRoom blocks while more than the send window is queued.
 func (c *dataConn) waitForRoom() error {
-	for c.ch.BufferedAmount() > bufferedHigh {
+	for c.ch.BufferedAmount() > c.window.Load() {
 		select {
 		case <-c.drained:
 		case <-c.closed:

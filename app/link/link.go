@@ -271,7 +271,9 @@ func (l *Link) setUp(outgoing, incoming <-chan *dataConn) {
 	if ended {
 		_ = client.Close()
 		_ = in.Close()
+		return
 	}
+	l.tuneWindow(out, in)
 }
 
 // await receives from c unless done closes first.

@@ -11,6 +11,8 @@ import (
 	"github.com/pion/transport/v4"
 	"github.com/pion/transport/v4/stdnet"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/porchlight/porchlight/app/link/udpbatch"
 )
 
 // SCTP and ICE tuning.
@@ -54,7 +56,7 @@ func newAPI(cfg Config, log *slog.Logger) (*webrtc.API, error) {
 		if err != nil {
 			return nil, fmt.Errorf("list network interfaces: %w", err)
 		}
-		s.SetNet(bigBufferNet{network})
+		s.SetNet(bigBufferNet{Net: network, log: log})
 	}
 	s.LoggerFactory = pionLogs{log: log}
 	s.DetachDataChannels()
@@ -84,9 +86,11 @@ func newAPI(cfg Config, log *slog.Logger) (*webrtc.API, error) {
 	return webrtc.NewAPI(webrtc.WithSettingEngine(s)), nil
 }
 
-// bigBufferNet is the host's network, with larger buffers on UDP sockets.
+// bigBufferNet is the host's network, with larger buffers on UDP sockets
+// and batched sends and reads (app/link/udpbatch).
 type bigBufferNet struct {
 	*stdnet.Net
+	log *slog.Logger
 }
 
 func (n bigBufferNet) ListenUDP(network string, addr *net.UDPAddr) (transport.UDPConn, error) {
@@ -97,6 +101,9 @@ func (n bigBufferNet) ListenUDP(network string, addr *net.UDPAddr) (transport.UD
 	// Best effort: a smaller buffer is slower, not wrong.
 	_ = conn.SetReadBuffer(udpSocketBuffer)
 	_ = conn.SetWriteBuffer(udpSocketBuffer)
+	if udp, ok := conn.(*net.UDPConn); ok {
+		return udpbatch.Wrap(udp, n.log), nil
+	}
 	return conn, nil
 }
 
