@@ -10,8 +10,8 @@ import (
 	"github.com/porchlight/porchlight/test/netns"
 )
 
-// TestNeighboursLinkOverLAN: two residents on one LAN (two namespaces on a
-// veth pair) see each other by mDNS, and once friends their link takes the
+// TestNeighboursLinkOverLAN: two residents on one LAN (two namespaces
+// plugged into a bridge, the LAN's switch) see each other by mDNS, and once friends their link takes the
 // LAN path. When the cable is pulled and plugged back, the link comes back
 // by itself.
 func TestNeighboursLinkOverLAN(t *testing.T) {
@@ -19,7 +19,9 @@ func TestNeighboursLinkOverLAN(t *testing.T) {
 	sfx := netns.Suffix()
 	home, next := netns.New(t, "pl-"+sfx+"-a"), netns.New(t, "pl-"+sfx+"-b")
 	ifA, ifB := "pla"+sfx, "plb"+sfx
-	netns.Link(t, home, ifA, "10.77.0.1/24", next, ifB, "10.77.0.2/24")
+	lan := netns.NewSwitch(t, "pl-"+sfx+"-lan")
+	lan.Plug(t, home, ifA, "10.77.0.1/24")
+	lan.Plug(t, next, ifB, "10.77.0.2/24")
 
 	relayURL := "ws://10.77.0.1:7447/v1/ws"
 	startProcessIn(t, home, "relay", "porchlight-relay", nil, "--listen", "10.77.0.1:7447")
@@ -88,7 +90,9 @@ func TestNeighbourFriendRequest(t *testing.T) {
 	sfx := netns.Suffix()
 	home, next := netns.New(t, "pl-"+sfx+"-a"), netns.New(t, "pl-"+sfx+"-b")
 	ifA, ifB := "pla"+sfx, "plb"+sfx
-	netns.Link(t, home, ifA, "10.78.0.1/24", next, ifB, "10.78.0.2/24")
+	lan := netns.NewSwitch(t, "pl-"+sfx+"-lan")
+	lan.Plug(t, home, ifA, "10.78.0.1/24")
+	lan.Plug(t, next, ifB, "10.78.0.2/24")
 	ana := newNodeIn(t, home, ifA, "Ana")
 	ben := newNodeIn(t, next, ifB, "Ben")
 

@@ -14,17 +14,14 @@ import (
 	"github.com/pion/transport/v4/deadline"
 )
 
-// Message sizes and write buffering on a data channel.
+// Message sizes on a data channel.
 //
-// Measured with test/bench_links_test.go (defaults: 1 GiB loopback, 256 MiB
-// at 50 ms; a shared 2-core box; ratios are ours / the anchor in the same
-// run). The settings here and in settings.go and http.go took the 50 ms
-// vnet path from 2.3x-2.8x to 3.3x-3.9x (33-40 MB/s against the anchor's
-// 10 MB/s) in most runs; some runs still settle at ~18.5 MB/s (1.8x-1.9x).
-// On loopback both ends are CPU-bound in pion (per-packet encryption,
-// allocation and sendto at its fixed 1191-byte SCTP MTU, ~30 s of CPU per
-// GB), so we move at about the anchor's rate: 1.0x-1.8x (53-79 MB/s
-// against 42-57 MB/s).
+// Measured with test/bench_links_test.go (1 GiB on loopback, 256 MiB at
+// 50 ms, each transfer run twice beside the anchor, on a shared 2-core
+// box). These settings, with those in settings.go, window.go, http.go and
+// app/link/udpbatch, give 2.1x the anchor on loopback (127 vs 61 MB/s) and
+// 3.6x at 50 ms (37 vs 10 MB/s); docs/decisions/0008-link-throughput.md
+// tells how they were found.
 const (
 	// writeMessageSize is the largest message a Write sends; longer writes
 	// are split. It is also the initial read buffer. 256 KiB messages cost

@@ -87,6 +87,29 @@ func Link(t testing.TB, a *NS, ifA, addrA string, b *NS, ifB, addrB string) {
 	}
 }
 
+// NewSwitch makes a namespace holding one bridge, br0: a LAN's switch, to
+// which Plug connects hosts. It is deleted when the test ends.
+func NewSwitch(t testing.TB, name string) *NS {
+	t.Helper()
+	sw := New(t, name)
+	sw.Run(t, "ip", "link", "add", "br0", "type", "bridge")
+	sw.Run(t, "ip", "link", "set", "br0", "up")
+	return sw
+}
+
+// Plug connects host to the switch sw with a veth pair: ifname in host,
+// addressed cidr (with its prefix length), and a port of the same name in
+// sw's bridge. Multicast leaves host on ifname, so mDNS reaches the LAN.
+func (sw *NS) Plug(t testing.TB, host *NS, ifname, cidr string) {
+	t.Helper()
+	Run(t, "ip", "-n", sw.Name, "link", "add", ifname, "type", "veth", "peer", "name", ifname, "netns", host.Name)
+	sw.Run(t, "ip", "link", "set", ifname, "master", "br0")
+	sw.Run(t, "ip", "link", "set", ifname, "up")
+	host.Run(t, "ip", "addr", "add", cidr, "dev", ifname)
+	host.Run(t, "ip", "link", "set", ifname, "up")
+	host.Run(t, "ip", "route", "replace", "224.0.0.0/4", "dev", ifname)
+}
+
 // SetLink takes an interface down or up, as a cable pulled or plugged in.
 func (n *NS) SetLink(t testing.TB, ifname string, up bool) {
 	t.Helper()
