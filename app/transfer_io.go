@@ -82,7 +82,8 @@ func (x *transfers) download(ctx context.Context, f store.Friend, t *store.Trans
 		t.Size = have + resp.ContentLength
 	}
 	x.save(*t)
-	if _, err := io.Copy(countingWriter{out, &progress{x: x, t: t}}, resp.Body); err != nil {
+	// Large writes: fewer system calls and progress updates than io.Copy's 32 KiB.
+	if _, err := io.CopyBuffer(countingWriter{out, &progress{x: x, t: t}}, resp.Body, make([]byte, 256<<10)); err != nil {
 		x.save(*t)
 		return fmt.Errorf("download from %s: %w", f.Name, err)
 	}
