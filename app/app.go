@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -102,7 +101,11 @@ func (a *App) open(ctx context.Context) error {
 	if a.store, err = store.Open(ctx, a.cfg.DataDir+"/"+store.FileName); err != nil {
 		return err
 	}
-	if name := strings.TrimSpace(a.cfg.Name); name != "" {
+	if a.cfg.Name != "" {
+		name, err := cleanName(a.cfg.Name)
+		if err != nil {
+			return fmt.Errorf("--name: %w", err)
+		}
 		if err := a.store.SetSetting(ctx, "name", name); err != nil {
 			return err
 		}

@@ -25,7 +25,7 @@ import (
 // Status reports the resident's own state (localapi.Core).
 func (a *App) Status(ctx context.Context) api.Status {
 	st := api.Status{
-		ID: a.id.ID(), ShortID: identity.Short(a.id.ID()), Name: a.name(ctx),
+		ID: a.id.ID(), ShortID: identity.Short(a.id.ID()), Name: a.name(ctx), NameChosen: a.nameChosen(ctx),
 		DataDir: a.cfg.DataDir, State: api.StateDim, Started: a.started, Version: Version, Visibility: a.visibility(ctx),
 		Relays: []api.RelayStatus{},
 	}
@@ -51,13 +51,6 @@ func (a *App) Status(ctx context.Context) api.Status {
 		st.Problems = append(st.Problems, err.Error())
 	}
 	return st
-}
-
-func (a *App) name(ctx context.Context) string {
-	if n, err := a.store.Setting(ctx, "name"); err == nil && n != "" {
-		return n
-	}
-	return "Neighbour " + identity.Short(a.id.ID())
 }
 
 func (a *App) apiFriend(f store.Friend) api.Friend {

@@ -174,8 +174,8 @@ func (a *App) InspectInvite(ctx context.Context, link string) (api.InviteInfo, e
 	}
 	_, ferr := a.store.Friend(ctx, inv.Inviter.ID())
 	return api.InviteInfo{
-		ID: inv.ID(), InviterID: inv.Inviter.ID(), InviterName: inv.Name, ShortID: identity.Short(inv.Inviter.ID()),
-		Relays: inv.Relays, Shares: inv.Offer.Shares, Label: inv.Label, Expires: inv.Expires,
+		ID: inv.ID(), InviterID: inv.Inviter.ID(), InviterName: trimName(inv.Name), ShortID: identity.Short(inv.Inviter.ID()),
+		Relays: inv.Relays, Shares: trimNames(inv.Offer.Shares), Label: trimName(inv.Label), Expires: inv.Expires,
 		AlreadyFriend: ferr == nil,
 	}, nil
 }
@@ -187,7 +187,7 @@ func (a *App) Accept(ctx context.Context, link string) (api.Join, error) {
 	if err != nil {
 		return api.Join{}, err
 	}
-	j := store.Join{InviteID: inv.ID(), Link: link, InviterID: inv.Inviter.ID(), InviterName: inv.Name}
+	j := store.Join{InviteID: inv.ID(), Link: link, InviterID: inv.Inviter.ID(), InviterName: trimName(inv.Name)}
 	if err := a.store.AddJoin(ctx, j); err != nil {
 		return api.Join{}, err
 	}
@@ -267,7 +267,7 @@ func (a *App) retryJoins(ctx context.Context) error {
 				continue
 			}
 			if inv.Check(time.Now()) != nil {
-				a.store.RefuseJoin(ctx, j.InviteID, "the invite expired before "+inv.Name+" answered")
+				a.store.RefuseJoin(ctx, j.InviteID, "the invite expired before "+trimName(inv.Name)+" answered")
 				a.publishJoin(ctx, j.InviteID)
 				continue
 			}
@@ -411,17 +411,6 @@ func (a *App) publishInvites(ctx context.Context, id string) {
 		ai := apiInvite(inv, time.Now())
 		a.bus.Publish(api.Event{Type: api.EventInvite, Invite: &ai})
 	}
-}
-
-// trimName keeps display names printable and short.
-func trimName(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		if r >= ' ' && r != 0x7f && len(out) < 64 {
-			out = append(out, r)
-		}
-	}
-	return string(out)
 }
 
 // RevokeInvite withdraws an invitation (localapi.Core).

@@ -155,7 +155,7 @@ func (a *App) discovered() []discovery.Neighbour {
 func (a *App) Neighbours(ctx context.Context) ([]api.Neighbour, error) {
 	out := []api.Neighbour{}
 	for _, n := range a.discovered() {
-		an := api.Neighbour{ID: n.ID, Name: n.Name, Seen: n.Seen}
+		an := api.Neighbour{ID: n.ID, Name: trimName(n.Name), Seen: n.Seen}
 		if n.ID != "" {
 			if f, err := a.store.Friend(ctx, n.ID); err == nil {
 				an.Friend, an.Name = true, f.Name

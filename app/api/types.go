@@ -14,8 +14,11 @@ type Status struct {
 	ID      string `json:"id"`
 	ShortID string `json:"short_id"`
 	Name    string `json:"name"`
-	DataDir string `json:"data_dir"`
-	State   string `json:"state"` // StateOn, StateDim or StateOff
+	// NameChosen is false until the resident has chosen a name: Name is
+	// then "Neighbour" and the short ID.
+	NameChosen bool   `json:"name_chosen"`
+	DataDir    string `json:"data_dir"`
+	State      string `json:"state"` // StateOn, StateDim or StateOff
 	// Visibility is how the resident shows on the LAN: "visible",
 	// "friends" or "hidden".
 	Visibility string        `json:"visibility"`
@@ -280,6 +283,9 @@ type Newcomer struct {
 
 // Settings are the resident's choices the core keeps.
 type Settings struct {
+	// Name is the resident's own name, as new friends and neighbours see
+	// it (friends made before keep the name they know them by).
+	Name string `json:"name,omitempty"`
 	// Visibility on the LAN: "visible", "friends" or "hidden".
 	Visibility string `json:"visibility,omitempty"`
 	// Paused, when set, pauses (true) or resumes (false) all sharing: the

@@ -38,6 +38,7 @@ type Core interface {
 	Requests(ctx context.Context) ([]api.Request, error)
 	AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error)
 	SetVisibility(ctx context.Context, v string) error
+	SetName(ctx context.Context, name string) error
 	SetPaused(ctx context.Context, paused bool) error
 	AddRelay(ctx context.Context, url string) error
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
@@ -150,6 +151,12 @@ func New(core Core, logger *slog.Logger) http.Handler {
 		var req api.Settings
 		if !decode(w, r, &req) {
 			return
+		}
+		if req.Name != "" {
+			if err := s.core.SetName(r.Context(), req.Name); err != nil {
+				writeError(w, err)
+				return
+			}
 		}
 		if req.Visibility != "" {
 			if err := s.core.SetVisibility(r.Context(), req.Visibility); err != nil {

@@ -84,6 +84,7 @@ func (m *memCore) Neighbours(context.Context) ([]api.Neighbour, error) {
 	return []api.Neighbour{}, nil
 }
 func (m *memCore) SetVisibility(context.Context, string) error { return nil }
+func (m *memCore) SetName(context.Context, string) error       { return nil }
 func (m *memCore) SetPaused(context.Context, bool) error       { return nil }
 func (m *memCore) AddRelay(context.Context, string) error      { return nil }
 func (m *memCore) RequestNeighbour(context.Context, string) (api.Request, error) {

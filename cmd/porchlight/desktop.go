@@ -49,6 +49,14 @@ func runDesktop(args []string) int {
 		exit <- serve(ctx, a)
 		quit() // the core stopped: take the tray down too
 	}()
+	if !a.Status(ctx).NameChosen {
+		// The first run: the window welcomes the resident and asks their name.
+		go func() {
+			if err := launcher.Open(cfg.DataDir, launcher.ViewHome, ""); err != nil {
+				cfg.Logger.Warn("open the window on first run", "err", err)
+			}
+		}()
+	}
 	tray.Run(ctx, tray.Config{
 		DataDir: cfg.DataDir,
 		Client:  api.NewClient(api.SocketPath(cfg.DataDir)),

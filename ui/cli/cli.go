@@ -47,6 +47,7 @@ func init() {
 		"friends":    {summary: "list your friends", usage: "friends [--json]", run: runFriends, flags: jsonFlag},
 		"share":      {summary: "share a folder (all friends, read-only unless you say), or pause, resume, change or stop a share", usage: "share add|pause|resume|set|stop [--name NAME] [--mode ro|rw|drop] [--friends A,B|all] DIR|NAME", run: runShare, flags: shareFlags, subverbs: []string{"add", "pause", "resume", "set", "stop"}},
 		"neighbours": {summary: "list Porchlights seen on this network", usage: "neighbours [--json]", run: runNeighbours, flags: jsonFlag},
+		"name":       {summary: "show your name, or choose the one new friends and neighbours see", usage: `name ["YOUR NAME"]`, run: runName},
 		"visibility": {summary: "how you show on this network: visible, friends or hidden", usage: "visibility visible|friends|hidden", run: runVisibility},
 		"newcomers":  {summary: "list people waiting to be let in through an invite", usage: "newcomers [--json]", run: runNewcomers, flags: jsonFlag},
 		"admit":      {summary: "let a newcomer in", usage: "admit NEWCOMER-ID", run: runAdmit(true)},

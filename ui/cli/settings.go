@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/porchlight/porchlight/app/api"
 )
@@ -47,4 +48,34 @@ func runRelay(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args
 	}
 	fmt.Fprintf(e.Stdout, "Added the relay %s; `porchlight status` shows whether it answers.\n", args[1])
 	return nil
+}
+
+func runName(ctx context.Context, e *Env, c *api.Client, fs *flag.FlagSet, args []string) error {
+	switch len(args) {
+	case 0:
+		st, err := c.Status(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.Stdout, st.Name)
+		if !st.NameChosen {
+			fmt.Fprintln(e.Stderr, `(not chosen yet: porchlight name "Your Name")`)
+		}
+		return nil
+	case 1:
+		if strings.TrimSpace(args[0]) == "" {
+			return usagef("a name cannot be empty")
+		}
+		if err := c.UpdateSettings(ctx, api.Settings{Name: args[0]}); err != nil {
+			return err
+		}
+		st, err := c.Status(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "You are now %s to new friends and neighbours; friends you have already keep the name they know you by.\n", st.Name)
+		return nil
+	default:
+		return usagef(`usage: porchlight name ["YOUR NAME"] (quote a name with spaces)`)
+	}
 }

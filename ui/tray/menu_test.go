@@ -106,6 +106,61 @@ func TestTrayMenu(t *testing.T) {
 	}
 }
 
+// TestFirstRunOpensTheWindow: the first time Porchlight starts, before the
+// resident has a name, the window opens by itself at Home (where it asks
+// for one); once they have one, starting again opens nothing.
+func TestFirstRunOpensTheWindow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds porchlight and starts an X server")
+	}
+	for _, prog := range []string{"Xvfb", "dbus-daemon"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			t.Skipf("needs %s (apt install xvfb dbus): %v", prog, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	tmp := t.TempDir()
+	bin := buildPrograms(t, tmp)
+	d := desktop{desktoptest.Start(t, tmp)}
+	data := filepath.Join(tmp, "data")
+	calls := filepath.Join(tmp, "window-calls")
+	env := append(d.env(tmp, calls), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"))
+	client := api.NewClient(api.SocketPath(data))
+
+	logFile := filepath.Join(tmp, "first.log")
+	first := startTray(t, env, logFile, bin, "--data", data, "--interfaces", "lo")
+	if err := client.WaitRunning(ctx); err != nil {
+		t.Fatalf("the core did not come up: %v\n%s", err, readFile(logFile))
+	}
+	awaitCall(t, ctx, calls, 1, []string{"--data", data, "--view", "home"})
+	if err := client.UpdateSettings(ctx, api.Settings{Name: "Ana"}); err != nil {
+		t.Fatal(err)
+	}
+	first.Process.Signal(os.Interrupt)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("porchlight: %v\n%s", err, readFile(logFile))
+	}
+
+	logFile = filepath.Join(tmp, "second.log")
+	second := startTray(t, env, logFile, bin, "--data", data, "--interfaces", "lo")
+	if err := client.WaitRunning(ctx); err != nil {
+		t.Fatalf("the core did not come up again: %v\n%s", err, readFile(logFile))
+	}
+	if st, err := client.Status(ctx); err != nil || st.Name != "Ana" {
+		t.Fatalf("after a restart the name is %q (%v), want Ana", st.Name, err)
+	}
+	// The tray is up once its menu is; by then a first-run window would
+	// have been asked for.
+	d.findMenu(t, ctx, second.Process.Pid)
+	time.Sleep(500 * time.Millisecond)
+	if got := strings.Count(readFile(calls), "--view"); got != 1 {
+		t.Errorf("the window was opened %d times in all, want once (the first run only):\n%s", got, readFile(calls))
+	}
+	second.Process.Signal(os.Interrupt)
+	second.Wait()
+}
+
 // TestHeadless checks that nothing starts GTK without a display: GTK would
 // end the process. `porchlight` says so and runs the core alone; `porchlight
 // daemon` never starts the tray, even with a display set that is not there.

@@ -103,7 +103,7 @@ func (h *harness) textNow(o fyne.CanvasObject) string {
 // sampleStatus is the resident of most tests.
 func sampleStatus() api.Status {
 	return api.Status{
-		ID: "anaid0000000", ShortID: "7QX4-K2MP", Name: "Ana Lima", State: api.StateOn,
+		ID: "anaid0000000", ShortID: "7QX4-K2MP", Name: "Ana Lima", NameChosen: true, State: api.StateOn,
 		Relays: []api.RelayStatus{{URL: "wss://relay.example.org/v1/ws", State: "online", RTTMillis: 23}},
 	}
 }

@@ -31,6 +31,14 @@ type homeView struct {
 	friends  *fyne.Container
 	shares   *fyne.Container
 	content  fyne.CanvasObject
+
+	// Choosing a name: asked on first run, and whenever Rename is tapped.
+	current   string // the name the core last reported
+	nameAsked bool   // the first-run question was shown once
+	nameEntry *widget.Entry
+	nameNote  *widget.Label
+	nameBox   *fyne.Container
+	rename    *widget.Button
 }
 
 func newHomeView(w *Window) *homeView {
@@ -50,7 +58,15 @@ func newHomeView(w *Window) *homeView {
 	h.setShares(nil)
 	h.relays.Add(caption("…"))
 
-	who := container.NewVBox(container.NewHBox(h.name, container.NewVBox(layout.NewSpacer(), h.id)), h.state, h.problems)
+	h.rename = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() {
+		h.nameEntry.SetText(h.current)
+		h.nameNote.Hide()
+		h.nameBox.Show()
+	})
+	h.rename.Importance = widget.LowImportance
+	who := container.NewVBox(
+		container.NewHBox(h.name, h.rename, container.NewVBox(layout.NewSpacer(), h.id)),
+		h.state, h.problems, h.newNameBox(w))
 	header := widget.NewCard("", "", container.NewBorder(nil, nil, h.light.content, nil, who))
 	h.addRelay = widget.NewEntry()
 	h.addRelay.SetPlaceHolder("wss://relay.example.org/v1/ws")
@@ -76,7 +92,58 @@ func newHomeView(w *Window) *homeView {
 	return h
 }
 
+// newNameBox builds the question "what should friends call you?", hidden
+// until it is asked.
+func (h *homeView) newNameBox(w *Window) fyne.CanvasObject {
+	h.nameEntry = widget.NewEntry()
+	h.nameEntry.SetPlaceHolder("Your name, e.g. Ana Lima")
+	h.nameNote = note("")
+	h.nameNote.Importance = widget.WarningImportance
+	h.nameNote.Hide()
+	save := widget.NewButton("Save name", func() { h.saveName(w) })
+	save.Importance = widget.HighImportance
+	later := widget.NewButton("Not now", func() { h.nameBox.Hide() })
+	h.nameEntry.OnSubmitted = func(string) { h.saveName(w) }
+	h.nameBox = container.NewVBox(
+		widget.NewLabel("What should friends and neighbours call you?"),
+		container.NewBorder(nil, nil, nil, container.NewHBox(later, save), h.nameEntry),
+		caption("New friends see this name when you invite them. Friends you have already keep the name they know you by."),
+		h.nameNote,
+	)
+	h.nameBox.Hide()
+	return h.nameBox
+}
+
+// saveName asks the core to take the name typed; a refusal is shown under
+// the question, which stays open.
+func (h *homeView) saveName(w *Window) {
+	name := strings.TrimSpace(h.nameEntry.Text)
+	if name == "" {
+		h.nameNote.SetText("Type the name friends should see.")
+		h.nameNote.Show()
+		return
+	}
+	w.call(func(ctx context.Context) {
+		err := w.client.UpdateSettings(ctx, api.Settings{Name: name})
+		w.lost(err)
+		fyne.Do(func() {
+			if err != nil {
+				h.nameNote.SetText(errorMessage("Could not change your name", err))
+				h.nameNote.Show()
+				return
+			}
+			h.nameNote.Hide()
+			h.nameBox.Hide()
+		})
+	})
+}
+
 func (h *homeView) setStatus(s api.Status) {
+	h.current = s.Name
+	if !s.NameChosen && !h.nameAsked && s.ID != "" {
+		h.nameAsked = true
+		h.nameBox.Show()
+	}
 	h.light.set(s.State)
 	h.name.SetText(cmp.Or(s.Name, "Porchlight"))
 	setCaption(h.id, "ID "+s.ShortID)

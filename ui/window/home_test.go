@@ -1,7 +1,10 @@
 package window
 
 import (
+	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2/test"
 
 	"github.com/porchlight/porchlight/app/api"
 	"github.com/porchlight/porchlight/ui/window/internal/fake"
@@ -58,4 +61,44 @@ func TestHomeAddsARelay(t *testing.T) {
 	h.ui(func() { h.w.home.addRelay.SetText("wss://porch.example.org/v1/ws") })
 	h.tapButton(h.w.home.content, "Add relay")
 	h.waitText(h.w.home.relays, "porch.example.org")
+}
+
+// TestHomeAsksForANameFirst: on first run the window asks what friends
+// should call the resident; a refusal is shown and the question stays.
+func TestHomeAsksForANameFirst(t *testing.T) {
+	st := sampleStatus()
+	st.Name, st.NameChosen = "Neighbour 7QX4-K2MP", false
+	core := fake.New(st)
+	h := newHarness(t, core)
+	h.start()
+	h.waitText(h.w.home.content, "What should friends and neighbours call you?")
+
+	h.ui(func() { h.w.home.nameEntry.SetText(strings.Repeat("A", 70)) })
+	h.tapButton(h.w.home.content, "Save name")
+	h.waitText(h.w.home.content, "at most 64 characters")
+
+	h.ui(func() { h.w.home.nameEntry.SetText("  Ana Lima ") })
+	h.tapButton(h.w.home.content, "Save name")
+	h.waitText(h.w.home.name, "Ana Lima")
+	h.eventually("the question to close", func() bool { return !h.w.home.nameBox.Visible() })
+	if got, _ := core.Status(t.Context()); got.Name != "Ana Lima" || !got.NameChosen {
+		t.Errorf("the core's name is %q (chosen %v), want Ana Lima", got.Name, got.NameChosen)
+	}
+}
+
+// TestHomeDoesNotAskAChosenName: a resident with a name is not asked,
+// until they tap the pencil by their name.
+func TestHomeDoesNotAskAChosenName(t *testing.T) {
+	h := newHarness(t, fake.New(sampleStatus()))
+	h.start()
+	h.waitText(h.w.home.content, "Ana Lima")
+	h.ui(func() {
+		if h.w.home.nameBox.Visible() {
+			t.Error("a resident with a name was asked for one")
+		}
+	})
+	h.ui(func() { test.Tap(h.w.home.rename) })
+	h.eventually("the question to open with the name", func() bool {
+		return h.w.home.nameBox.Visible() && h.w.home.nameEntry.Text == "Ana Lima"
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/porchlight/porchlight/app/api"
 )
@@ -97,11 +98,12 @@ func (c *Client) AnswerRequest(ctx context.Context, id string, confirm bool) (ap
 	return out, nil
 }
 
-// UpdateSettings changes the resident's settings; empty fields stay.
+// UpdateSettings changes the resident's settings; empty fields stay. A
+// new name is checked as the core checks it, and emits EventStatus.
 func (c *Client) UpdateSettings(ctx context.Context, s api.Settings) error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if err := c.check(); err != nil {
+		c.mu.Unlock()
 		return err
 	}
 	switch s.Visibility {
@@ -109,7 +111,17 @@ func (c *Client) UpdateSettings(ctx context.Context, s api.Settings) error {
 	case "visible", "friends", "hidden":
 		c.settings.Visibility = s.Visibility
 	default:
+		c.mu.Unlock()
 		return &api.Error{Status: 400, Message: fmt.Sprintf("unknown visibility %q: use visible, friends or hidden", s.Visibility)}
+	}
+	name := strings.TrimSpace(s.Name)
+	if n := utf8.RuneCountInString(name); n > 64 {
+		c.mu.Unlock()
+		return &api.Error{Status: 400, Message: fmt.Sprintf("a name can be at most 64 characters; this one has %d", n)}
+	}
+	c.mu.Unlock()
+	if name != "" {
+		c.UpdateStatus(func(st *api.Status) { st.Name, st.NameChosen = name, true })
 	}
 	return nil
 }

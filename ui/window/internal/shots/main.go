@@ -30,6 +30,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/porchlight/porchlight/app/api"
 	"github.com/porchlight/porchlight/ui/window"
 	"github.com/porchlight/porchlight/ui/window/internal/fake"
 	"github.com/porchlight/porchlight/ui/window/internal/uitest"
@@ -40,6 +41,7 @@ type shot struct {
 	file  string
 	view  string
 	link  string
+	core  func(*api.Status) // changes the sample resident before the window opens
 	setup func(s *scene) error
 }
 
@@ -71,6 +73,7 @@ func run(dir string, scale float32) error {
 	}
 	shots := []shot{
 		{file: "home.png", view: window.ViewHome},
+		{file: "first-run.png", view: window.ViewHome, core: firstRun, setup: waitFor("What should friends")},
 		{file: "invite.png", view: window.ViewInvite, setup: createInvite},
 		{file: "accept.png", view: window.ViewAccept, link: sampleLink, setup: waitFor("invites you")},
 		{file: "share.png", view: window.ViewShare, link: "/home/ana/Music/Choir rehearsals", setup: chooseFriends("Mei Wong", "Sam Okafor")},
@@ -94,6 +97,9 @@ func run(dir string, scale float32) error {
 
 func render(s shot, scale float32) (image.Image, error) {
 	sc := &scene{app: uitest.Wrap(test.NewApp()), core: sampleCore()}
+	if s.core != nil {
+		sc.core.UpdateStatus(s.core)
+	}
 	sc.w = window.New(sc.app, sc.core)
 	sc.app.Settings().SetTheme(lightTheme{sc.app.Settings().Theme()})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -123,6 +129,11 @@ func render(s shot, scale float32) (image.Image, error) {
 		win.Close()
 	})
 	return img, nil
+}
+
+// firstRun is a resident who has not chosen a name yet.
+func firstRun(st *api.Status) {
+	st.Name, st.NameChosen = "Neighbour 7QX4-K2MP", false
 }
 
 // createInvite types a label, taps Create and waits for the link.

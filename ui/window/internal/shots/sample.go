@@ -15,7 +15,7 @@ const sampleLink = "porchlight://invite#eyJ2IjoxLCJzYW1wbGUiOnRydWV9"
 // been sent an invitation.
 func sampleCore() *fake.Client {
 	c := fake.New(api.Status{
-		ID: "7qx4k2mpa9d3w6yb", ShortID: "7QX4-K2MP", Name: "Ana Lima", State: api.StateOn,
+		ID: "7qx4k2mpa9d3w6yb", ShortID: "7QX4-K2MP", Name: "Ana Lima", NameChosen: true, State: api.StateOn,
 		Relays: []api.RelayStatus{
 			{URL: "wss://relay.riverside.community/v1", State: "online", RTTMillis: 23},
 			{URL: "wss://porch.mesh.example.net", State: "online", RTTMillis: 61},
