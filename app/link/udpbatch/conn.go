@@ -43,6 +43,8 @@ const (
 	// 1.55-1.57x, one yield 1.80-2.14x, with ~15 datagrams per batch
 	// instead of ~1.1.
 	lingerYields = 1
+	// keepBuffer is the largest send buffer kept once traffic is light.
+	keepBuffer = 64 << 10
 	// closeFlush bounds how long Close waits for queued datagrams to leave.
 	closeFlush = time.Second
 )
@@ -180,6 +182,9 @@ func (c *Conn) send() {
 
 		if err := c.sendBatch(&out); err != nil {
 			c.log.Debug("udp send", "err", err)
+		}
+		if cap(out.data) > keepBuffer && len(out.data) < keepBuffer/16 {
+			out = batch{} // traffic is light again: give a burst's buffer back
 		}
 		out.reset()
 	}
