@@ -226,6 +226,12 @@ func (c *Client) UpdateSettings(ctx context.Context, s Settings) error {
 	return c.do(ctx, "PATCH", "/v1/settings", s, nil)
 }
 
+// ExportBackup returns the resident's backup sealed under passphrase.
+func (c *Client) ExportBackup(ctx context.Context, passphrase string) (Backup, error) {
+	var out Backup
+	return out, c.do(ctx, "POST", "/v1/backup", BackupRequest{Passphrase: passphrase}, &out)
+}
+
 // Shares lists the resident's shared folders.
 func (c *Client) Shares(ctx context.Context) ([]Share, error) {
 	var out []Share

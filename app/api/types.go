@@ -293,6 +293,18 @@ type Settings struct {
 	Paused *bool `json:"paused,omitempty"`
 }
 
+// BackupRequest asks for a backup sealed under Passphrase.
+type BackupRequest struct {
+	Passphrase string `json:"passphrase"`
+}
+
+// Backup is a sealed backup: the resident's identity, friends, relays and
+// settings, which only the passphrase opens (see app/backup).
+type Backup struct {
+	Data    []byte `json:"data"`
+	Friends int    `json:"friends"` // how many friendships it keeps
+}
+
 // Event is one change pushed on the event stream.
 type Event struct {
 	Type string    `json:"type"` // one of the Event* constants

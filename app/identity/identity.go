@@ -90,6 +90,22 @@ func LoadOrCreate(dir string) (*Identity, error) {
 	return id, nil
 }
 
+// Install makes seed the identity kept in dir, replacing any there: a
+// backup being restored. The file is written whole or not at all.
+func Install(dir string, seed []byte) (*Identity, error) {
+	id, err := fromSeed(seed)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, FileName), id.signing.Seed(), 0o600); err != nil {
+		return nil, fmt.Errorf("save identity: %w", err)
+	}
+	return id, nil
+}
+
+// Seed is the secret the whole identity derives from, for a backup.
+func (id *Identity) Seed() []byte { return id.signing.Seed() }
+
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".identity-*")
 	if err != nil {

@@ -39,6 +39,7 @@ type Core interface {
 	AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error)
 	SetVisibility(ctx context.Context, v string) error
 	SetName(ctx context.Context, name string) error
+	ExportBackup(ctx context.Context, passphrase string) (api.Backup, error)
 	SetPaused(ctx context.Context, paused bool) error
 	AddRelay(ctx context.Context, url string) error
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
@@ -171,6 +172,12 @@ func New(core Core, logger *slog.Logger) http.Handler {
 			}
 		}
 		reply(w, struct{}{}, nil)
+	})
+	mux.HandleFunc("POST /v1/backup", func(w http.ResponseWriter, r *http.Request) {
+		var req api.BackupRequest
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.ExportBackup(r.Context(), req.Passphrase))
+		}
 	})
 	mux.HandleFunc("GET /v1/shares", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Shares(r.Context())) })
 	mux.HandleFunc("POST /v1/shares", func(w http.ResponseWriter, r *http.Request) {

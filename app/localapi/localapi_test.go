@@ -85,8 +85,11 @@ func (m *memCore) Neighbours(context.Context) ([]api.Neighbour, error) {
 }
 func (m *memCore) SetVisibility(context.Context, string) error { return nil }
 func (m *memCore) SetName(context.Context, string) error       { return nil }
-func (m *memCore) SetPaused(context.Context, bool) error       { return nil }
-func (m *memCore) AddRelay(context.Context, string) error      { return nil }
+func (m *memCore) ExportBackup(context.Context, string) (api.Backup, error) {
+	return api.Backup{}, nil
+}
+func (m *memCore) SetPaused(context.Context, bool) error  { return nil }
+func (m *memCore) AddRelay(context.Context, string) error { return nil }
 func (m *memCore) RequestNeighbour(context.Context, string) (api.Request, error) {
 	return api.Request{}, nil
 }

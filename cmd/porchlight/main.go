@@ -30,5 +30,8 @@ func main() {
 	if len(args) > 0 && args[0] == "daemon" {
 		os.Exit(runDaemon(args[1:]))
 	}
+	if len(args) > 0 && args[0] == "restore" {
+		os.Exit(runRestore(args[1:]))
+	}
 	os.Exit(runDesktop(args))
 }

@@ -113,7 +113,9 @@ func (c *rawClient) writeRaw(b []byte) {
 }
 
 func (c *rawClient) read() (wire.Frame, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Generous: under -race on a busy 2-core machine, pumping megabytes
+	// through the relay was once seen taking over 5 s for one answer.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	_, b, err := c.ws.Read(ctx)
 	if err != nil {

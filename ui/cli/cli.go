@@ -47,6 +47,7 @@ func init() {
 		"friends":    {summary: "list your friends", usage: "friends [--json]", run: runFriends, flags: jsonFlag},
 		"share":      {summary: "share a folder (all friends, read-only unless you say), or pause, resume, change or stop a share", usage: "share add|pause|resume|set|stop [--name NAME] [--mode ro|rw|drop] [--friends A,B|all] DIR|NAME", run: runShare, flags: shareFlags, subverbs: []string{"add", "pause", "resume", "set", "stop"}},
 		"neighbours": {summary: "list Porchlights seen on this network", usage: "neighbours [--json]", run: runNeighbours, flags: jsonFlag},
+		"backup":     {summary: "save your identity and friendships to a passphrase-locked file (restore it on a new laptop)", usage: "backup [--passphrase-file FILE] BACKUP-FILE", run: runBackup, flags: backupFlags},
 		"name":       {summary: "show your name, or choose the one new friends and neighbours see", usage: `name ["YOUR NAME"]`, run: runName},
 		"visibility": {summary: "how you show on this network: visible, friends or hidden", usage: "visibility visible|friends|hidden", run: runVisibility},
 		"newcomers":  {summary: "list people waiting to be let in through an invite", usage: "newcomers [--json]", run: runNewcomers, flags: jsonFlag},
@@ -138,6 +139,7 @@ func Usage(w io.Writer) {
 	fmt.Fprintln(w, "\nusage:")
 	fmt.Fprintln(w, "  porchlight [--data DIR] [--name NAME] [--relay URL]...   start Porchlight (tray)")
 	fmt.Fprintln(w, "  porchlight daemon --data DIR --name NAME --relay URL --interfaces lo   run without a tray")
+	fmt.Fprintln(w, "  porchlight restore [--data DIR] BACKUP-FILE   bring back a backup, before starting Porchlight")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)

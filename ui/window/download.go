@@ -20,23 +20,31 @@ const walkPage = 1000
 // downloadsDir is where downloads go unless the resident picks another
 // folder: $XDG_DOWNLOAD_DIR, the one named in the XDG user-dirs file, or
 // ~/Downloads.
-func downloadsDir() string {
-	if d := os.Getenv("XDG_DOWNLOAD_DIR"); filepath.IsAbs(d) {
+func downloadsDir() string { return userDir("DOWNLOAD", "Downloads") }
+
+// documentsDir is where the window saves backups.
+func documentsDir() string { return userDir("DOCUMENTS", "Documents") }
+
+// userDir is one of the resident's folders, as xdg-user-dirs names them
+// (kind is DOWNLOAD, DOCUMENTS...): $XDG_<kind>_DIR, else the entry in
+// user-dirs.dirs, else ~/fallback.
+func userDir(kind, fallback string) string {
+	if d := os.Getenv("XDG_" + kind + "_DIR"); filepath.IsAbs(d) {
 		return d
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
 		return os.TempDir()
 	}
-	if d := userDirsDownload(home); d != "" {
+	if d := userDirsEntry(home, kind); d != "" {
 		return d
 	}
-	return filepath.Join(home, "Downloads")
+	return filepath.Join(home, fallback)
 }
 
-// userDirsDownload reads XDG_DOWNLOAD_DIR from user-dirs.dirs, the file
+// userDirsEntry reads XDG_<kind>_DIR from user-dirs.dirs, the file
 // xdg-user-dirs keeps, or returns "".
-func userDirsDownload(home string) string {
+func userDirsEntry(home, kind string) string {
 	config := os.Getenv("XDG_CONFIG_HOME")
 	if !filepath.IsAbs(config) {
 		config = filepath.Join(home, ".config")
@@ -48,7 +56,7 @@ func userDirsDownload(home string) string {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		value, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "XDG_DOWNLOAD_DIR=")
+		value, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "XDG_"+kind+"_DIR=")
 		if !ok {
 			continue
 		}

@@ -67,7 +67,9 @@ func newHomeView(w *Window) *homeView {
 	who := container.NewVBox(
 		container.NewHBox(h.name, h.rename, container.NewVBox(layout.NewSpacer(), h.id)),
 		h.state, h.problems, h.newNameBox(w))
-	header := widget.NewCard("", "", container.NewBorder(nil, nil, h.light.content, nil, who))
+	backup := widget.NewButtonWithIcon("Back up…", theme.DocumentSaveIcon(), w.askBackup)
+	backup.Importance = widget.LowImportance
+	header := widget.NewCard("", "", container.NewBorder(nil, nil, h.light.content, container.NewVBox(backup), who))
 	h.addRelay = widget.NewEntry()
 	h.addRelay.SetPlaceHolder("wss://relay.example.org/v1/ws")
 	add := widget.NewButton("Add relay", func() {

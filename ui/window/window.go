@@ -46,6 +46,7 @@ type Client interface {
 	Requests(ctx context.Context) ([]api.Request, error)
 	AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error)
 	UpdateSettings(ctx context.Context, s api.Settings) error
+	ExportBackup(ctx context.Context, passphrase string) (api.Backup, error)
 	AddRelay(ctx context.Context, url string) error
 	RemoteShares(ctx context.Context, friend string) ([]api.RemoteShare, error)
 	List(ctx context.Context, friend, share, path string, offset, limit int) (api.Listing, error)

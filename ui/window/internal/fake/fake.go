@@ -42,6 +42,7 @@ type Client struct {
 	newcomers []api.Newcomer
 	requests  []api.Request
 	settings  api.Settings
+	backups   []string // passphrases ExportBackup was called with
 	followers map[*follower]struct{}
 	now       func() time.Time
 

@@ -74,6 +74,7 @@ func run(dir string, scale float32) error {
 	shots := []shot{
 		{file: "home.png", view: window.ViewHome},
 		{file: "first-run.png", view: window.ViewHome, core: firstRun, setup: waitFor("What should friends")},
+		{file: "backup.png", view: window.ViewHome, setup: askBackup},
 		{file: "invite.png", view: window.ViewInvite, setup: createInvite},
 		{file: "accept.png", view: window.ViewAccept, link: sampleLink, setup: waitFor("invites you")},
 		{file: "share.png", view: window.ViewShare, link: "/home/ana/Music/Choir rehearsals", setup: chooseFriends("Mei Wong", "Sam Okafor")},
@@ -154,6 +155,26 @@ func createInvite(s *scene) error {
 		return err
 	}
 	return waitFor("porchlight://")(s)
+}
+
+// askBackup opens Back up… and types a passphrase twice.
+func askBackup(s *scene) error {
+	var err error
+	s.app.UI(func() {
+		b := uitest.Find(s.w.Window().Content(), func(b *widget.Button) bool { return b.Text == "Back up…" })
+		if b == nil {
+			err = errors.New("no Back up… button on Home")
+			return
+		}
+		test.Tap(b)
+		top := s.w.Window().Canvas().Overlays().Top()
+		if top == nil {
+			err = errors.New("Back up… opened no dialog")
+			return
+		}
+		uitest.Find(top, func(e *widget.Entry) bool { test.Type(e, "plum tree by the gate"); return false })
+	})
+	return err
 }
 
 // askNeighbour asks a visible neighbour to be friends and waits for the
