@@ -69,6 +69,26 @@ type App struct {
 	// lanRestart asks the LAN listener and discovery to start again (the
 	// visibility changed).
 	lanRestart chan struct{}
+	stop       context.CancelFunc // ends Run
+	closeOnce  sync.Once
+	closeErr   error
+	restarting bool // Run ends to start again (a backup was restored)
+}
+
+// ErrRestart is what Run returns when the core should be made again with
+// New and run (a restored backup changed who the resident is).
+var ErrRestart = errors.New("porchlight must start again")
+
+// restartSoon ends Run with ErrRestart, after a moment for the answer of
+// the request that asked for it to leave.
+func (a *App) restartSoon() {
+	a.mu.Lock()
+	a.restarting = true
+	stop := a.stop
+	a.mu.Unlock()
+	if stop != nil {
+		time.AfterFunc(300*time.Millisecond, stop)
+	}
 }
 
 // New opens the data dir (taking its lock), loads or creates the identity
@@ -139,7 +159,7 @@ func (a *App) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a.mu.Lock()
-	a.ctx = ctx
+	a.ctx, a.stop = ctx, cancel
 	a.mu.Unlock()
 	a.started = time.Now()
 
@@ -190,6 +210,13 @@ func (a *App) Run(ctx context.Context) error {
 	a.links.closeAll()
 	a.mounts.closeAll()
 	wg.Wait()
+	a.mu.Lock()
+	restarting := a.restarting
+	a.mu.Unlock()
+	if restarting {
+		a.log.Info("porchlight stopped, to start again")
+		return ErrRestart
+	}
 	a.log.Info("porchlight stopped")
 	return nil
 }
@@ -208,18 +235,21 @@ func (a *App) listen() (net.Listener, error) {
 	return ln, nil
 }
 
-// Close releases the store and the data dir lock.
+// Close releases the store and the data dir lock. The store stays set: a
+// goroutine still finishing (a transfer saving its progress) gets an error
+// from the closed database rather than a nil pointer.
 func (a *App) Close() error {
-	var errs []error
-	if a.store != nil {
-		errs = append(errs, a.store.Close())
-		a.store = nil
-	}
-	if a.lock != nil {
-		errs = append(errs, a.lock.Release())
-		a.lock = nil
-	}
-	return errors.Join(errs...)
+	a.closeOnce.Do(func() {
+		var errs []error
+		if a.store != nil {
+			errs = append(errs, a.store.Close())
+		}
+		if a.lock != nil {
+			errs = append(errs, a.lock.Release())
+		}
+		a.closeErr = errors.Join(errs...)
+	})
+	return a.closeErr
 }
 
 // Subscribe follows the core's events (localapi.Core).

@@ -107,20 +107,11 @@ var ErrOtherIdentity = errors.New("this data folder already has friends under an
 // them and gains those it lacks; one with friends under another identity
 // is refused, so that no friendship is ever lost.
 func Restore(ctx context.Context, dataDir, passphrase string, sealed []byte) (RestoreResult, error) {
-	plain, err := backup.Open(passphrase, sealed)
+	c, err := openBackup(passphrase, sealed)
 	if err != nil {
 		return RestoreResult{}, err
 	}
-	defer clear(plain)
-	var c backupContents
-	if err := json.Unmarshal(plain, &c); err != nil {
-		return RestoreResult{}, fmt.Errorf("%w: its contents are unreadable", backup.ErrNotBackup)
-	}
-	if c.Version != backupVersion {
-		return RestoreResult{}, fmt.Errorf("%w (contents version %d)", backup.ErrVersion, c.Version)
-	}
 	defer clear(c.Seed)
-
 	if err := datadir.Ensure(dataDir); err != nil {
 		return RestoreResult{}, err
 	}
@@ -134,6 +125,68 @@ func Restore(ctx context.Context, dataDir, passphrase string, sealed []byte) (Re
 		return RestoreResult{}, err
 	}
 	defer st.Close()
+	return restoreInto(ctx, st, dataDir, c)
+}
+
+// RestoreBackup restores a backup into this running Porchlight, which must
+// have no friends yet (a new laptop), then starts it again as the restored
+// resident: Run returns ErrRestart shortly after (localapi.Core).
+func (a *App) RestoreBackup(ctx context.Context, passphrase string, sealed []byte) (api.Restored, error) {
+	have, err := a.store.Friends(ctx)
+	if err != nil {
+		return api.Restored{}, err
+	}
+	if len(have) > 0 {
+		return api.Restored{}, &api.Error{Status: http.StatusConflict, Message: fmt.Sprintf(
+			"you already have %d friends here; a backup is restored on a new Porchlight (or with `porchlight restore` into an empty folder)", len(have))}
+	}
+	c, err := openBackup(passphrase, sealed)
+	if err != nil {
+		return api.Restored{}, &api.Error{Status: http.StatusBadRequest, Message: BackupTrouble(err)}
+	}
+	defer clear(c.Seed)
+	res, err := restoreInto(ctx, a.store, a.cfg.DataDir, c)
+	if err != nil {
+		return api.Restored{}, err
+	}
+	a.log.Info("backup restored; starting again", "id", res.ID, "friends", res.Friends)
+	a.restartSoon()
+	return api.Restored{ID: res.ID, Name: res.Name, Friends: res.Friends}, nil
+}
+
+// BackupTrouble says why a backup would not open, in a resident's words.
+func BackupTrouble(err error) string {
+	switch {
+	case errors.Is(err, backup.ErrWrongPassphrase):
+		return "the passphrase does not open this backup (or the file was changed); nothing was restored"
+	case errors.Is(err, backup.ErrVersion):
+		return "this backup was made by a newer Porchlight; update this one first"
+	case errors.Is(err, backup.ErrNotBackup):
+		return "this is not a Porchlight backup; nothing was restored"
+	}
+	return err.Error()
+}
+
+// openBackup opens sealed and reads its contents.
+func openBackup(passphrase string, sealed []byte) (backupContents, error) {
+	plain, err := backup.Open(passphrase, sealed)
+	if err != nil {
+		return backupContents{}, err
+	}
+	defer clear(plain)
+	var c backupContents
+	if err := json.Unmarshal(plain, &c); err != nil {
+		return backupContents{}, fmt.Errorf("%w: its contents are unreadable", backup.ErrNotBackup)
+	}
+	if c.Version != backupVersion {
+		return backupContents{}, fmt.Errorf("%w (contents version %d)", backup.ErrVersion, c.Version)
+	}
+	return c, nil
+}
+
+// restoreInto writes c into the store st and the identity file in dataDir,
+// under the rules Restore states.
+func restoreInto(ctx context.Context, st *store.Store, dataDir string, c backupContents) (RestoreResult, error) {
 	have, err := st.Friends(ctx)
 	if err != nil {
 		return RestoreResult{}, err
@@ -147,6 +200,18 @@ func Restore(ctx context.Context, dataDir, passphrase string, sealed []byte) (Re
 			return RestoreResult{}, fmt.Errorf("%w (%d of them): restore into an empty folder instead", ErrOtherIdentity, len(have))
 		}
 	}
+	// Check every friend before writing anything.
+	friends := make([]store.Friend, 0, len(c.Friends))
+	for _, bf := range c.Friends {
+		f := store.Friend{
+			ID: bf.ID, Name: trimName(bf.Name), Keys: identity.Public{Sign: bf.Sign, Seal: bf.Seal, SealSig: bf.SealSig},
+			Secret: bf.Secret, Relays: bf.Relays, Discovery: bf.Discovery,
+		}
+		if f.Keys.ID() != f.ID || len(f.Secret) < 16 {
+			return RestoreResult{}, fmt.Errorf("%w: friend %s is damaged", backup.ErrNotBackup, f.ID)
+		}
+		friends = append(friends, f)
+	}
 	id, err := identity.Install(dataDir, c.Seed)
 	if err != nil {
 		return RestoreResult{}, err
@@ -157,15 +222,17 @@ func Restore(ctx context.Context, dataDir, passphrase string, sealed []byte) (Re
 
 	res := RestoreResult{ID: id.ID()}
 	for _, key := range backupSettings {
-		if v, ok := c.Settings[key]; ok {
-			if key == "name" {
-				if v, err = cleanName(v); err != nil {
-					continue
-				}
+		v, ok := c.Settings[key]
+		if !ok {
+			continue
+		}
+		if key == "name" {
+			if v, err = cleanName(v); err != nil {
+				continue
 			}
-			if err := st.SetSetting(ctx, key, v); err != nil {
-				return res, err
-			}
+		}
+		if err := st.SetSetting(ctx, key, v); err != nil {
+			return res, err
 		}
 	}
 	for _, r := range c.Relays {
@@ -178,16 +245,9 @@ func Restore(ctx context.Context, dataDir, passphrase string, sealed []byte) (Re
 	for _, f := range have {
 		known[f.ID] = true
 	}
-	for _, bf := range c.Friends {
-		f := store.Friend{
-			ID: bf.ID, Name: trimName(bf.Name), Keys: identity.Public{Sign: bf.Sign, Seal: bf.Seal, SealSig: bf.SealSig},
-			Secret: bf.Secret, Relays: bf.Relays, Discovery: bf.Discovery,
-		}
+	for _, f := range friends {
 		if known[f.ID] {
 			continue // what this copy knows is newer than the backup
-		}
-		if f.Keys.ID() != f.ID || len(f.Secret) < 16 {
-			return res, fmt.Errorf("%w: friend %s is damaged", backup.ErrNotBackup, f.ID)
 		}
 		if err := st.AddFriend(ctx, f); err != nil {
 			return res, err

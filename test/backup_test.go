@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/porchlight/porchlight/app/api"
 )
@@ -91,4 +93,57 @@ func TestBackupCarriesFriendshipsToANewLaptop(t *testing.T) {
 	}
 	// The friendship works: the link comes up and Ben's share answers.
 	ana2.MustRun("ls", "Ben:/Garden")
+}
+
+// TestRestoreIntoARunningPorchlight: on a new laptop Porchlight is already
+// running (the tray started it); the window hands it the backup, and it
+// starts again as the same Ana, still Ben's friend. A Porchlight that
+// already has friends, or a wrong passphrase, is refused with a message.
+func TestRestoreIntoARunningPorchlight(t *testing.T) {
+	r := startRelay(t)
+	ana := newNode(t, "Ana", r.URL)
+	ben := newNode(t, "Ben", r.URL)
+	befriend(t, ana, ben)
+	ben.MustRun("share add", "--name", "Garden", t.TempDir())
+	const pass = "the plum tree by the gate"
+	ctx := t.Context()
+	b, err := ana.API.ExportBackup(ctx, pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before api.Status
+	ana.JSON(&before, "status")
+	ana.killHard()
+
+	if _, err := ben.API.RestoreBackup(ctx, pass, b.Data); err == nil || !strings.Contains(err.Error(), "already have 1 friends") {
+		t.Errorf("restore over Ben's friendships: %v", err)
+	}
+	fresh := newNode(t, "Ana", r.URL) // the new laptop
+	if _, err := fresh.API.RestoreBackup(ctx, "not the passphrase", b.Data); err == nil || !strings.Contains(err.Error(), "passphrase does not open") {
+		t.Errorf("restore with a wrong passphrase: %v", err)
+	}
+	if _, err := fresh.API.RestoreBackup(ctx, pass, []byte("PNG, not a backup")); err == nil || !strings.Contains(err.Error(), "not a Porchlight backup") {
+		t.Errorf("restore of a picture: %v", err)
+	}
+	got, err := fresh.API.RestoreBackup(ctx, pass, b.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != before.ID || got.Friends != 1 {
+		t.Fatalf("restored %+v, want %s with 1 friend", got, before.ID)
+	}
+	waitFor(t, 15*time.Second, "the new laptop to start again as Ana", func() error {
+		st, err := fresh.API.Status(ctx)
+		if err != nil {
+			return err
+		}
+		if st.ID != before.ID {
+			return fmt.Errorf("still %s", st.ID)
+		}
+		return nil
+	})
+	if got := fresh.Friends(); len(got) != 1 || got[0] != "Ben" {
+		t.Fatalf("the restored Ana's friends: %v", got)
+	}
+	fresh.MustRun("ls", "Ben:/Garden")
 }

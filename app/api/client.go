@@ -232,6 +232,13 @@ func (c *Client) ExportBackup(ctx context.Context, passphrase string) (Backup, e
 	return out, c.do(ctx, "POST", "/v1/backup", BackupRequest{Passphrase: passphrase}, &out)
 }
 
+// RestoreBackup makes this Porchlight, which must have no friends yet, the
+// resident the backup keeps; the core starts again just after answering.
+func (c *Client) RestoreBackup(ctx context.Context, passphrase string, data []byte) (Restored, error) {
+	var out Restored
+	return out, c.do(ctx, "POST", "/v1/restore", RestoreRequest{Passphrase: passphrase, Data: data}, &out)
+}
+
 // Shares lists the resident's shared folders.
 func (c *Client) Shares(ctx context.Context) ([]Share, error) {
 	var out []Share

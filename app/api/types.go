@@ -305,6 +305,21 @@ type Backup struct {
 	Friends int    `json:"friends"` // how many friendships it keeps
 }
 
+// RestoreRequest asks a running Porchlight with no friends yet to become
+// the resident a backup keeps.
+type RestoreRequest struct {
+	Passphrase string `json:"passphrase"`
+	Data       []byte `json:"data"`
+}
+
+// Restored says who a restored backup made the resident; the core starts
+// again just after answering.
+type Restored struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Friends int    `json:"friends"`
+}
+
 // Event is one change pushed on the event stream.
 type Event struct {
 	Type string    `json:"type"` // one of the Event* constants

@@ -40,6 +40,7 @@ type Core interface {
 	SetVisibility(ctx context.Context, v string) error
 	SetName(ctx context.Context, name string) error
 	ExportBackup(ctx context.Context, passphrase string) (api.Backup, error)
+	RestoreBackup(ctx context.Context, passphrase string, data []byte) (api.Restored, error)
 	SetPaused(ctx context.Context, paused bool) error
 	AddRelay(ctx context.Context, url string) error
 	AddShare(ctx context.Context, req api.NewShare) (api.Share, error)
@@ -177,6 +178,12 @@ func New(core Core, logger *slog.Logger) http.Handler {
 		var req api.BackupRequest
 		if decode(w, r, &req) {
 			replyTo(w)(s.core.ExportBackup(r.Context(), req.Passphrase))
+		}
+	})
+	mux.HandleFunc("POST /v1/restore", func(w http.ResponseWriter, r *http.Request) {
+		var req api.RestoreRequest
+		if decode(w, r, &req) {
+			replyTo(w)(s.core.RestoreBackup(r.Context(), req.Passphrase, req.Data))
 		}
 	})
 	mux.HandleFunc("GET /v1/shares", func(w http.ResponseWriter, r *http.Request) { replyTo(w)(s.core.Shares(r.Context())) })

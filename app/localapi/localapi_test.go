@@ -88,6 +88,9 @@ func (m *memCore) SetName(context.Context, string) error       { return nil }
 func (m *memCore) ExportBackup(context.Context, string) (api.Backup, error) {
 	return api.Backup{}, nil
 }
+func (m *memCore) RestoreBackup(context.Context, string, []byte) (api.Restored, error) {
+	return api.Restored{}, nil
+}
 func (m *memCore) SetPaused(context.Context, bool) error  { return nil }
 func (m *memCore) AddRelay(context.Context, string) error { return nil }
 func (m *memCore) RequestNeighbour(context.Context, string) (api.Request, error) {

@@ -81,13 +81,25 @@ func runCore(ctx context.Context, cfg app.Config) int {
 		fmt.Fprintf(os.Stderr, "porchlight: %v\n", err)
 		return 1
 	}
-	return serve(ctx, a)
+	return serve(ctx, a, cfg)
 }
 
-func serve(ctx context.Context, a *app.App) int {
-	if err := a.Run(ctx); err != nil {
-		fmt.Fprintf(os.Stderr, "porchlight: %v\n", err)
-		return 1
+// serve runs a until ctx ends, making it again whenever it asks to start
+// afresh (a restored backup).
+func serve(ctx context.Context, a *app.App, cfg app.Config) int {
+	for {
+		err := a.Run(ctx)
+		if !errors.Is(err, app.ErrRestart) {
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "porchlight: %v\n", err)
+				return 1
+			}
+			return 0
+		}
+		cfg.Name = "" // the restored backup brought the resident's name
+		if a, err = app.New(ctx, cfg); err != nil {
+			fmt.Fprintf(os.Stderr, "porchlight: start again: %v\n", err)
+			return 1
+		}
 	}
-	return 0
 }

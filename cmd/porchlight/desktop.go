@@ -46,7 +46,7 @@ func runDesktop(args []string) int {
 	ctx, quit := context.WithCancel(ctx)
 	exit := make(chan int, 1)
 	go func() {
-		exit <- serve(ctx, a)
+		exit <- serve(ctx, a, cfg)
 		quit() // the core stopped: take the tray down too
 	}()
 	if !a.Status(ctx).NameChosen {

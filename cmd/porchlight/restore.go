@@ -59,12 +59,8 @@ func runRestore(args []string) int {
 // restoreTrouble says what went wrong in words a resident can act on.
 func restoreTrouble(err error, file, dir string) string {
 	switch {
-	case errors.Is(err, backup.ErrWrongPassphrase):
-		return "the passphrase does not open " + file + " (or the file was changed); nothing was restored"
-	case errors.Is(err, backup.ErrNotBackup):
-		return file + " is not a Porchlight backup (" + err.Error() + "); nothing was restored"
-	case errors.Is(err, backup.ErrVersion):
-		return file + " was made by a newer Porchlight; update this one first"
+	case errors.Is(err, backup.ErrWrongPassphrase), errors.Is(err, backup.ErrNotBackup), errors.Is(err, backup.ErrVersion):
+		return file + ": " + app.BackupTrouble(err)
 	case errors.Is(err, datadir.ErrLocked):
 		return "Porchlight is running on " + dir + ": quit it first (tray menu, Quit), then restore"
 	case errors.Is(err, app.ErrOtherIdentity):
