@@ -72,3 +72,49 @@ func TestBackupSavesIntoDocuments(t *testing.T) {
 		t.Errorf("backup named %s", files[0])
 	}
 }
+
+// TestRestoreFromTheFirstRun: on a new computer the first-run question
+// offers to restore a backup; a wrong passphrase is said so, the right one
+// brings the resident back.
+func TestRestoreFromTheFirstRun(t *testing.T) {
+	st := sampleStatus()
+	st.Name, st.NameChosen = "Neighbour 7QX4-K2MP", false
+	core := fake.New(st)
+	file := filepath.Join(t.TempDir(), "Porchlight backup.plbackup")
+	if err := os.WriteFile(file, []byte("sealed:plum tree by the gate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, core)
+	h.start()
+	h.waitText(h.w.home.content, "Moving from another computer?")
+	h.tapButton(h.w.home.content, "Restore a backup…")
+	dlg := h.dialogShown("Restore from a backup", "no friends yet")
+
+	var path, pass *widget.Entry
+	h.ui(func() {
+		entries := []*widget.Entry{}
+		uitest.Find(dlg, func(e *widget.Entry) bool { entries = append(entries, e); return false })
+		if len(entries) != 2 {
+			t.Fatalf("the dialog has %d entries, want 2", len(entries))
+		}
+		path, pass = entries[0], entries[1]
+	})
+	h.tapButton(dlg, "Restore")
+	h.waitText(dlg, "Choose the backup file")
+	h.ui(func() { path.SetText(file); pass.SetText("apple tree by the gate") })
+	h.tapButton(dlg, "Restore")
+	h.waitText(dlg, "passphrase does not open")
+
+	h.ui(func() { pass.SetText("plum tree by the gate") })
+	h.tapButton(dlg, "Restore")
+	h.eventually("the welcome back", func() bool {
+		top := h.w.win.Canvas().Overlays().Top()
+		return top != nil && containsText(top, "Your 1 friendships are back")
+	})
+	h.waitText(h.w.home.content, "Ana Lima", "Sam Okafor")
+	h.ui(func() {
+		if h.w.home.nameBox.Visible() {
+			t.Error("after a restore the window still asks for a name")
+		}
+	})
+}

@@ -105,12 +105,15 @@ func (h *homeView) newNameBox(w *Window) fyne.CanvasObject {
 	save := widget.NewButton("Save name", func() { h.saveName(w) })
 	save.Importance = widget.HighImportance
 	later := widget.NewButton("Not now", func() { h.nameBox.Hide() })
+	restore := widget.NewButtonWithIcon("Restore a backup…", theme.HistoryIcon(), w.askRestore)
+	restore.Importance = widget.LowImportance
 	h.nameEntry.OnSubmitted = func(string) { h.saveName(w) }
 	h.nameBox = container.NewVBox(
 		widget.NewLabel("What should friends and neighbours call you?"),
 		container.NewBorder(nil, nil, nil, container.NewHBox(later, save), h.nameEntry),
 		caption("New friends see this name when you invite them. Friends you have already keep the name they know you by."),
 		h.nameNote,
+		container.NewHBox(widget.NewLabel("Moving from another computer?"), restore),
 	)
 	h.nameBox.Hide()
 	return h.nameBox

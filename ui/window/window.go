@@ -47,6 +47,7 @@ type Client interface {
 	AnswerRequest(ctx context.Context, id string, confirm bool) (api.Request, error)
 	UpdateSettings(ctx context.Context, s api.Settings) error
 	ExportBackup(ctx context.Context, passphrase string) (api.Backup, error)
+	RestoreBackup(ctx context.Context, passphrase string, data []byte) (api.Restored, error)
 	AddRelay(ctx context.Context, url string) error
 	RemoteShares(ctx context.Context, friend string) ([]api.RemoteShare, error)
 	List(ctx context.Context, friend, share, path string, offset, limit int) (api.Listing, error)

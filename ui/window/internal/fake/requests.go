@@ -142,6 +142,29 @@ func (c *Client) ExportBackup(ctx context.Context, passphrase string) (api.Backu
 	return api.Backup{Data: []byte("sealed:" + passphrase), Friends: len(c.friends)}, nil
 }
 
+// RestoreBackup accepts what ExportBackup made ("sealed:" and the
+// passphrase) while there are no friends: the resident becomes Ana Lima
+// with one friend, Sam Okafor.
+func (c *Client) RestoreBackup(ctx context.Context, passphrase string, data []byte) (api.Restored, error) {
+	c.mu.Lock()
+	if err := c.check(); err != nil {
+		c.mu.Unlock()
+		return api.Restored{}, err
+	}
+	if len(c.friends) > 0 {
+		c.mu.Unlock()
+		return api.Restored{}, &api.Error{Status: 409, Message: fmt.Sprintf("you already have %d friends here", len(c.friends))}
+	}
+	if string(data) != "sealed:"+passphrase {
+		c.mu.Unlock()
+		return api.Restored{}, &api.Error{Status: 400, Message: "the passphrase does not open this backup (or the file was changed); nothing was restored"}
+	}
+	c.mu.Unlock()
+	c.UpdateStatus(func(st *api.Status) { st.Name, st.NameChosen = "Ana Lima", true })
+	c.AddFriend(api.Friend{ID: "samid", ShortID: "3JH8-QW2N", Name: "Sam Okafor"})
+	return api.Restored{ID: "anaid0000000", Name: "Ana Lima", Friends: 1}, nil
+}
+
 // Backups lists the passphrases backups were asked for with.
 func (c *Client) Backups() []string {
 	c.mu.Lock()

@@ -75,6 +75,7 @@ func run(dir string, scale float32) error {
 		{file: "home.png", view: window.ViewHome},
 		{file: "first-run.png", view: window.ViewHome, core: firstRun, setup: waitFor("What should friends")},
 		{file: "backup.png", view: window.ViewHome, setup: askBackup},
+		{file: "restore.png", view: window.ViewHome, core: firstRun, setup: tapThen("Restore a backup…")},
 		{file: "invite.png", view: window.ViewInvite, setup: createInvite},
 		{file: "accept.png", view: window.ViewAccept, link: sampleLink, setup: waitFor("invites you")},
 		{file: "share.png", view: window.ViewShare, link: "/home/ana/Music/Choir rehearsals", setup: chooseFriends("Mei Wong", "Sam Okafor")},
@@ -175,6 +176,25 @@ func askBackup(s *scene) error {
 		uitest.Find(top, func(e *widget.Entry) bool { test.Type(e, "plum tree by the gate"); return false })
 	})
 	return err
+}
+
+// tapThen waits for a button labelled label and taps it.
+func tapThen(label string) func(*scene) error {
+	return func(s *scene) error {
+		if err := waitFor(label)(s); err != nil {
+			return err
+		}
+		var err error
+		s.app.UI(func() {
+			b := uitest.Find(s.w.Window().Content(), func(b *widget.Button) bool { return b.Text == label })
+			if b == nil {
+				err = fmt.Errorf("no %s button", label)
+				return
+			}
+			test.Tap(b)
+		})
+		return err
+	}
 }
 
 // askNeighbour asks a visible neighbour to be friends and waits for the
