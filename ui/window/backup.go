@@ -27,12 +27,9 @@ const minPassphrase = 10
 func (w *Window) askBackup() {
 	pass, again := widget.NewPasswordEntry(), widget.NewPasswordEntry()
 	pass.SetPlaceHolder(fmt.Sprintf("at least %d characters", minPassphrase))
-	problem := note("")
-	problem.Importance = widget.WarningImportance
-	problem.Hide()
-	explain := caption("The backup keeps who you are and your friendships, locked with this passphrase. " +
+	problem := warning()
+	explain := smallNote("The backup keeps who you are and your friendships, locked with this passphrase. " +
 		"Without the passphrase nobody can open it, you included: write it down.")
-	explain.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
 	save := widget.NewButton("Save backup", nil)
 	save.Importance = widget.HighImportance
@@ -123,9 +120,7 @@ func (w *Window) askRestore() {
 	path := widget.NewEntry()
 	path.SetPlaceHolder("the .plbackup file")
 	pass := widget.NewPasswordEntry()
-	problem := note("")
-	problem.Importance = widget.WarningImportance
-	problem.Hide()
+	problem := warning()
 	choose := widget.NewButton("Choose…", func() {
 		open := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err == nil && r != nil {
@@ -139,9 +134,8 @@ func (w *Window) askRestore() {
 		}
 		open.Show()
 	})
-	explain := caption("Moving from another computer? Your backup brings back who you are and your friendships. " +
+	explain := smallNote("Moving from another computer? Your backup brings back who you are and your friendships. " +
 		"This works while this Porchlight has no friends yet.")
-	explain.Wrapping = fyne.TextWrapWord
 	var d *dialog.CustomDialog
 	restore := widget.NewButton("Restore", nil)
 	restore.Importance = widget.HighImportance

@@ -99,9 +99,7 @@ func newHomeView(w *Window) *homeView {
 func (h *homeView) newNameBox(w *Window) fyne.CanvasObject {
 	h.nameEntry = widget.NewEntry()
 	h.nameEntry.SetPlaceHolder("Your name, e.g. Ana Lima")
-	h.nameNote = note("")
-	h.nameNote.Importance = widget.WarningImportance
-	h.nameNote.Hide()
+	h.nameNote = warning()
 	save := widget.NewButton("Save name", func() { h.saveName(w) })
 	save.Importance = widget.HighImportance
 	later := widget.NewButton("Not now", func() { h.nameBox.Hide() })

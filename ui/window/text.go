@@ -32,12 +32,27 @@ func note(text string) *widget.Label {
 	return l
 }
 
+// warning is a note that says what went wrong, hidden until it is needed.
+func warning() *widget.Label {
+	l := note("")
+	l.Importance = widget.WarningImportance
+	l.Hide()
+	return l
+}
+
 // captionStyle is small, muted text.
 var captionStyle = widget.RichTextStyle{ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameCaptionText}
 
 // caption is small, muted text such as an ID or a date.
 func caption(text string) *widget.RichText {
 	return widget.NewRichText(&widget.TextSegment{Text: text, Style: captionStyle})
+}
+
+// smallNote is a caption that wraps, for a sentence or two of advice.
+func smallNote(text string) *widget.RichText {
+	rt := caption(text)
+	rt.Wrapping = fyne.TextWrapWord
+	return rt
 }
 
 // setCaption replaces a caption's text.
