@@ -21,19 +21,23 @@ const WindowProgram = "porchlight-window"
 
 // The window's views.
 const (
-	ViewHome   = "home"
-	ViewInvite = "invite"
-	ViewAccept = "accept"
-	ViewShare  = "share"
+	ViewHome      = "home"
+	ViewInvite    = "invite"
+	ViewAccept    = "accept"
+	ViewShare     = "share"
+	ViewFriends   = "friends"
+	ViewBrowse    = "browse"
+	ViewTransfers = "transfers"
 )
 
-var views = []string{ViewHome, ViewInvite, ViewAccept, ViewShare}
+var views = []string{ViewHome, ViewInvite, ViewAccept, ViewShare, ViewFriends, ViewBrowse, ViewTransfers}
 
 // IsView reports whether the window has a view by that name.
 func IsView(name string) bool { return slices.Contains(views, name) }
 
 // Open starts the window for the core of dataDir at view; link is an invite
-// link for ViewAccept, or empty. It does not wait for the window to close.
+// link for ViewAccept, a folder for ViewShare, a friend's ID for
+// ViewBrowse, or empty. It does not wait for the window to close.
 func Open(dataDir, view, link string) error {
 	if !IsView(view) {
 		return fmt.Errorf("open window: unknown view %q (want one of %v)", view, views)

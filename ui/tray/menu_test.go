@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,10 +49,13 @@ func TestTrayMenu(t *testing.T) {
 	}
 
 	m := d.findMenu(t, ctx, tray.Process.Pid)
-	want := []string{"Ana — no relay reachable", "Open Porchlight", "Invite a friend…", "Accept an invite…", "Share a folder…", "", "Pause sharing", "Start at login", "Quit"}
+	want := []string{"Ana — no relay reachable", "Open Porchlight", "Invite a friend…", "Accept an invite…", "Share a folder…", "",
+		"No friends yet", "No neighbours nearby", "", "Pause sharing", "Start at login", "Quit"}
 	items := m.awaitLayout(t, ctx, func(items []menuItem) bool { return slices.Equal(labels(items), want) })
-	if items[0].enabled {
-		t.Errorf("the status line %q can be clicked; want it greyed out", items[0].label)
+	for _, label := range []string{"Ana — no relay reachable", "No friends yet", "No neighbours nearby"} {
+		if items[byIndex(t, items, label)].enabled {
+			t.Errorf("%q can be clicked; want it greyed out", label)
+		}
 	}
 	t.Logf("tray menu at %s %s: %q", m.dest, m.path, labels(items))
 	if mem, err := privateMemory(tray.Process.Pid); err == nil {
@@ -161,6 +165,99 @@ func TestFirstRunOpensTheWindow(t *testing.T) {
 	second.Wait()
 }
 
+// TestTrayListsFriends: once Ana has a friend, the tray's Friends item says
+// how many are connected, its submenu names Ben and how he is linked, and
+// clicking him opens the window on his shares.
+func TestTrayListsFriends(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds porchlight and starts an X server")
+	}
+	for _, prog := range []string{"Xvfb", "dbus-daemon", "gdbus"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			t.Skipf("needs %s (apt install xvfb dbus libglib2.0-bin): %v", prog, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	tmp := t.TempDir()
+	bin := buildPrograms(t, tmp)
+	d := desktop{desktoptest.Start(t, tmp)}
+	calls := filepath.Join(tmp, "window-calls")
+	env := append(d.env(tmp, calls), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"))
+
+	relayURL := startRelay(t, ctx, filepath.Join(tmp, "porchlight-relay"), filepath.Join(tmp, "relay.log"))
+	ana, ben := filepath.Join(tmp, "ana"), filepath.Join(tmp, "ben")
+	tray := startTray(t, env, filepath.Join(tmp, "ana.log"), bin, "--data", ana, "--interfaces", "lo", "--name", "Ana", "--relay", relayURL)
+	startTray(t, os.Environ(), filepath.Join(tmp, "ben.log"), bin, "daemon", "--data", ben, "--interfaces", "lo", "--name", "Ben", "--relay", relayURL)
+	for _, dir := range []string{ana, ben} {
+		if err := api.NewClient(api.SocketPath(dir)).WaitRunning(ctx); err != nil {
+			t.Fatalf("%s did not come up: %v", dir, err)
+		}
+	}
+	m := d.findMenu(t, ctx, tray.Process.Pid)
+	m.awaitLayout(t, ctx, func(items []menuItem) bool { return slices.Contains(labels(items), "No friends yet") })
+
+	link := strings.TrimSpace(runCLI(t, bin, "invite", "--data", ana))
+	runCLI(t, bin, "accept", "--data", ben, link)
+	items := m.awaitLayout(t, ctx, func(items []menuItem) bool { return slices.Contains(labels(items), "Friends: 0 of 1 connected") })
+	friends := byLabel(t, items, "Friends: 0 of 1 connected")
+	if !items[byIndex(t, items, "Friends: 0 of 1 connected")].enabled {
+		t.Error("the Friends item is greyed out with a friend in it")
+	}
+	var sub []menuItem
+	for ctx.Err() == nil {
+		var err error
+		if sub, err = m.submenu(ctx, friends); err == nil && slices.Equal(labels(sub), []string{"Ben — not connected"}) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !slices.Equal(labels(sub), []string{"Ben — not connected"}) {
+		t.Fatalf("the Friends submenu holds %q, want Ben", labels(sub))
+	}
+	benStatus, err := api.NewClient(api.SocketPath(ben)).Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.click(t, ctx, sub[0].id)
+	awaitCall(t, ctx, calls, 1, []string{"--data", ana, "--view", "browse", benStatus.ID})
+}
+
+// startRelay runs the relay on a free loopback port and returns its URL.
+func startRelay(t *testing.T, ctx context.Context, bin, logFile string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	startTray(t, os.Environ(), logFile, bin, "--listen", addr)
+	for ctx.Err() == nil {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return "ws://" + addr + "/v1/ws"
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the relay did not listen on %s:\n%s", addr, readFile(logFile))
+	return ""
+}
+
+// runCLI runs a porchlight verb that must succeed and returns its output.
+func runCLI(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(bin, args...).Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("porchlight %q: %v\n%s", args, err, stderr)
+	}
+	return string(out)
+}
+
 // TestHeadless checks that nothing starts GTK without a display: GTK would
 // end the process. `porchlight` says so and runs the core alone; `porchlight
 // daemon` never starts the tray, even with a display set that is not there.
@@ -203,6 +300,7 @@ func buildPrograms(t *testing.T, dir string) string {
 	t.Helper()
 	for _, b := range []struct{ out, pkg string }{
 		{"porchlight", "github.com/porchlight/porchlight/cmd/porchlight"},
+		{"porchlight-relay", "github.com/porchlight/porchlight/cmd/porchlight-relay"},
 		{"porchlight-window", "./testdata/windowstub"},
 	} {
 		if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, b.out), b.pkg).CombinedOutput(); err != nil {
@@ -361,6 +459,27 @@ func (m menu) layout(ctx context.Context) ([]menuItem, error) {
 	return items, nil
 }
 
+// submenu reads the visible items under the item parent.
+func (m menu) submenu(ctx context.Context, parent int) ([]menuItem, error) {
+	out, err := m.d.call(ctx, m.dest, m.path, "com.canonical.dbusmenu.GetLayout", strconv.Itoa(parent), "1", `["label", "enabled", "visible"]`)
+	if err != nil {
+		return nil, err
+	}
+	var items []menuItem
+	for _, sub := range layoutItem.FindAllStringSubmatch(out, -1) {
+		id, _ := strconv.Atoi(sub[1])
+		if id == parent || strings.Contains(sub[2], "'visible': <false>") {
+			continue
+		}
+		it := menuItem{id: id, enabled: !strings.Contains(sub[2], "'enabled': <false>")}
+		if l := labelProp.FindStringSubmatch(sub[2]); l != nil {
+			it.label = l[1]
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
 // awaitLayout reads the menu until ok says it is complete.
 func (m menu) awaitLayout(t *testing.T, ctx context.Context, ok func([]menuItem) bool) []menuItem {
 	t.Helper()
@@ -391,6 +510,16 @@ func labels(items []menuItem) []string {
 		out = append(out, it.label)
 	}
 	return out
+}
+
+// byIndex is the position of the item labelled label.
+func byIndex(t *testing.T, items []menuItem, label string) int {
+	t.Helper()
+	i := slices.IndexFunc(items, func(it menuItem) bool { return it.label == label })
+	if i < 0 {
+		t.Fatalf("no menu item %q in %q", label, labels(items))
+	}
+	return i
 }
 
 func byLabel(t *testing.T, items []menuItem, label string) int {

@@ -80,6 +80,8 @@ func (t *tray) serve(ctx context.Context) {
 	accept := systray.AddMenuItem(labelAccept, "Accept an invite a friend sent you")
 	share := systray.AddMenuItem(labelShare, "Share a folder with your friends")
 	systray.AddSeparator()
+	folks := newPeople(t.cfg.Logger, t.openAt)
+	systray.AddSeparator()
 	t.pause = systray.AddMenuItemCheckbox(labelPause, "Stop sharing for now: friends are told it is paused", false)
 	var login *systray.MenuItem
 	var loginClicked chan struct{} // nil, so never ready, without the item
@@ -89,7 +91,8 @@ func (t *tray) serve(ctx context.Context) {
 	}
 	quit := systray.AddMenuItem(labelQuit, "Stop sharing and close Porchlight")
 
-	var notices []func(api.Event)
+	notices := []func(api.Event){folks.wanted}
+	go folks.serve(ctx, t.cfg.Client)
 	if n, err := notify.New(); err == nil {
 		defer n.Close()
 		notices = append(notices, func(ev api.Event) {
@@ -138,8 +141,11 @@ func (t *tray) switchLogin(item *systray.MenuItem) {
 	}
 }
 
-func (t *tray) open(view string) {
-	if err := launcher.Open(t.cfg.DataDir, view, ""); err != nil {
+func (t *tray) open(view string) { t.openAt(view, "") }
+
+// openAt opens the window at view, with link (see launcher.Open).
+func (t *tray) openAt(view, link string) {
+	if err := launcher.Open(t.cfg.DataDir, view, link); err != nil {
 		t.cfg.Logger.Error("open the window", "view", view, "err", err)
 	}
 }
