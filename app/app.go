@@ -187,23 +187,20 @@ func (a *App) Run(ctx context.Context) error {
 
 	var wg sync.WaitGroup
 	serve := func(name string, fn func(context.Context) error) {
-		wg.Go(func() {
-			if err := fn(ctx); err != nil && ctx.Err() == nil {
-				a.log.Error("service stopped", "service", name, "err", err)
-				cancel()
-			}
-		})
+		wg.Go(func() { a.supervise(ctx, name, fn) })
 	}
 	serve("relays", a.pool.Serve)
 	serve("joins", a.retryJoins)
 	serve("lan", a.serveLAN)
 	go a.sweepUploads(ctx, a.started)
-	serve("localapi", func(ctx context.Context) error {
+	// Without its local API nobody can reach the core, and its listener
+	// cannot be served again: the core stops.
+	wg.Go(func() {
 		go func() { <-ctx.Done(); srv.Close() }()
-		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return err
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) && ctx.Err() == nil {
+			a.log.Error("local API stopped", "err", err)
+			cancel()
 		}
-		return nil
 	})
 	a.log.Info("porchlight running", "id", a.id.ID(), "socket", a.socket, "relays", len(relays))
 	<-ctx.Done()
@@ -233,6 +230,37 @@ func (a *App) listen() (net.Listener, error) {
 		return nil, fmt.Errorf("protect %s: %w", a.socket, err)
 	}
 	return ln, nil
+}
+
+// Backoff between restarts of a service that stopped.
+var (
+	superviseMin = time.Second
+	superviseMax = time.Minute
+)
+
+// supervise runs fn until ctx ends, starting it again, with backoff,
+// whenever it stops: one part's trouble (say, a network interface gone
+// while the LAN listener starts) must not stop the whole core. A service
+// that ran for superviseMax before stopping starts again at once.
+func (a *App) supervise(ctx context.Context, name string, fn func(context.Context) error) {
+	wait := superviseMin
+	for {
+		started := time.Now()
+		err := fn(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if time.Since(started) >= superviseMax {
+			wait = superviseMin
+		}
+		a.log.Warn("service stopped; starting it again", "service", name, "err", err, "in", wait)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, superviseMax)
+	}
 }
 
 // Close releases the store and the data dir lock. The store stays set: a
