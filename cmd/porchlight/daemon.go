@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -71,7 +72,30 @@ func runDaemon(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if prefix := os.Getenv("PORCHLIGHT_CPUPROFILE"); prefix != "" {
+		defer profileCPU(prefix, cfg.Logger)()
+	}
 	return runCore(ctx, cfg)
+}
+
+// profileCPU writes a CPU profile to PREFIX.PID until the returned function
+// is called: a developer's tool (PORCHLIGHT_CPUPROFILE=/tmp/core), to see
+// where a daemon spends its time in a test or a benchmark.
+func profileCPU(prefix string, log *slog.Logger) func() {
+	f, err := os.Create(fmt.Sprintf("%s.%d", prefix, os.Getpid()))
+	if err != nil {
+		log.Warn("cpu profile", "err", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Warn("cpu profile", "err", err)
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // runCore runs the core until ctx ends.
