@@ -24,23 +24,9 @@ import (
 // StatusNotifierItem's dbusmenu, over D-Bus), clicks it, and checks that a
 // stub porchlight-window is started at the right view.
 func TestTrayMenu(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds porchlight and starts an X server")
-	}
-	for _, prog := range []string{"Xvfb", "dbus-daemon", "gdbus"} {
-		if _, err := exec.LookPath(prog); err != nil {
-			t.Skipf("needs %s (apt install xvfb dbus libglib2.0-bin): %v", prog, err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	tmp := t.TempDir()
-	bin := buildPrograms(t, tmp)
-	d := desktop{desktoptest.Start(t, tmp)}
+	ctx, tmp, bin, d, calls, env := newSession(t)
 	data := filepath.Join(tmp, "data")
-	calls := filepath.Join(tmp, "window-calls")
 	config := filepath.Join(tmp, "config")
-	env := append(d.env(tmp, calls), "XDG_CONFIG_HOME="+config)
 
 	logFile := filepath.Join(tmp, "porchlight.log")
 	tray := startTray(t, env, logFile, bin, "--data", data, "--interfaces", "lo", "--name", "Ana")
@@ -114,22 +100,8 @@ func TestTrayMenu(t *testing.T) {
 // resident has a name, the window opens by itself at Home (where it asks
 // for one); once they have one, starting again opens nothing.
 func TestFirstRunOpensTheWindow(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds porchlight and starts an X server")
-	}
-	for _, prog := range []string{"Xvfb", "dbus-daemon"} {
-		if _, err := exec.LookPath(prog); err != nil {
-			t.Skipf("needs %s (apt install xvfb dbus): %v", prog, err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	tmp := t.TempDir()
-	bin := buildPrograms(t, tmp)
-	d := desktop{desktoptest.Start(t, tmp)}
+	ctx, tmp, bin, d, calls, env := newSession(t)
 	data := filepath.Join(tmp, "data")
-	calls := filepath.Join(tmp, "window-calls")
-	env := append(d.env(tmp, calls), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"))
 	client := api.NewClient(api.SocketPath(data))
 
 	logFile := filepath.Join(tmp, "first.log")
@@ -169,21 +141,7 @@ func TestFirstRunOpensTheWindow(t *testing.T) {
 // how many are connected, its submenu names Ben and how he is linked, and
 // clicking him opens the window on his shares.
 func TestTrayListsFriends(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds porchlight and starts an X server")
-	}
-	for _, prog := range []string{"Xvfb", "dbus-daemon", "gdbus"} {
-		if _, err := exec.LookPath(prog); err != nil {
-			t.Skipf("needs %s (apt install xvfb dbus libglib2.0-bin): %v", prog, err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	tmp := t.TempDir()
-	bin := buildPrograms(t, tmp)
-	d := desktop{desktoptest.Start(t, tmp)}
-	calls := filepath.Join(tmp, "window-calls")
-	env := append(d.env(tmp, calls), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"))
+	ctx, tmp, bin, d, calls, env := newSession(t)
 
 	relayURL := startRelay(t, ctx, filepath.Join(tmp, "porchlight-relay"), filepath.Join(tmp, "relay.log"))
 	ana, ben := filepath.Join(tmp, "ana"), filepath.Join(tmp, "ben")
@@ -296,6 +254,30 @@ func TestHeadless(t *testing.T) {
 
 // buildPrograms builds porchlight and, beside it, the stub window; it
 // returns porchlight's path.
+// newSession readies one test's desktop: a virtual X display with its own
+// session bus, porchlight built into tmp, and a stub window whose starts
+// are logged to calls. env is the environment programs run in; ctx ends
+// with the test, at the latest after 90 s.
+func newSession(t *testing.T) (ctx context.Context, tmp, bin string, d desktop, calls string, env []string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds porchlight and starts an X server")
+	}
+	for _, prog := range []string{"Xvfb", "dbus-daemon", "gdbus"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			t.Skipf("needs %s (apt install xvfb dbus libglib2.0-bin): %v", prog, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	t.Cleanup(cancel)
+	tmp = t.TempDir()
+	bin = buildPrograms(t, tmp)
+	d = desktop{desktoptest.Start(t, tmp)}
+	calls = filepath.Join(tmp, "window-calls")
+	env = append(d.env(tmp, calls), "XDG_CONFIG_HOME="+filepath.Join(tmp, "config"))
+	return ctx, tmp, bin, d, calls, env
+}
+
 func buildPrograms(t *testing.T, dir string) string {
 	t.Helper()
 	for _, b := range []struct{ out, pkg string }{
