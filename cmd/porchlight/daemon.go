@@ -100,6 +100,7 @@ func profileCPU(prefix string, log *slog.Logger) func() {
 
 // runCore runs the core until ctx ends.
 func runCore(ctx context.Context, cfg app.Config) int {
+	tuneGC()
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "porchlight: %v\n", err)

@@ -31,6 +31,7 @@ func runDesktop(args []string) int {
 		fmt.Fprintln(os.Stderr, "porchlight: no display found; running without a tray (use `porchlight window` on a desktop)")
 		return runCore(ctx, cfg)
 	}
+	tuneGC()
 	a, err := app.New(ctx, cfg)
 	if errors.Is(err, datadir.ErrLocked) {
 		if err := launcher.Open(cfg.DataDir, launcher.ViewHome, ""); err != nil {
