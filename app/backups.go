@@ -212,12 +212,13 @@ func restoreInto(ctx context.Context, st *store.Store, dataDir string, c backupC
 		}
 		friends = append(friends, f)
 	}
-	id, err := identity.Install(dataDir, c.Seed)
-	if err != nil {
-		return RestoreResult{}, err
-	}
-	if id.ID() != c.ID {
+	// The key must be the one the backup names before it replaces ours.
+	id, err := identity.FromSeed(c.Seed)
+	if err != nil || id.ID() != c.ID {
 		return RestoreResult{}, fmt.Errorf("%w: its key does not match its ID", backup.ErrNotBackup)
+	}
+	if err := identity.Install(dataDir, id); err != nil {
+		return RestoreResult{}, err
 	}
 
 	res := RestoreResult{ID: id.ID()}

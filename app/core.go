@@ -24,8 +24,9 @@ import (
 
 // Status reports the resident's own state (localapi.Core).
 func (a *App) Status(ctx context.Context) api.Status {
+	name, chosen := a.ownName(ctx)
 	st := api.Status{
-		ID: a.id.ID(), ShortID: identity.Short(a.id.ID()), Name: a.name(ctx), NameChosen: a.nameChosen(ctx),
+		ID: a.id.ID(), ShortID: identity.Short(a.id.ID()), Name: name, NameChosen: chosen,
 		DataDir: a.cfg.DataDir, State: api.StateDim, Started: a.started, Version: Version, Visibility: a.visibility(ctx),
 		Relays: []api.RelayStatus{},
 	}

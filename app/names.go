@@ -16,16 +16,17 @@ import (
 // and refused when wrong; the others are only made safe to show.
 
 func (a *App) name(ctx context.Context) string {
-	if n, err := a.store.Setting(ctx, "name"); err == nil && n != "" {
-		return n
-	}
-	return "Neighbour " + identity.Short(a.id.ID())
+	name, _ := a.ownName(ctx)
+	return name
 }
 
-// nameChosen reports whether the resident has chosen a name.
-func (a *App) nameChosen(ctx context.Context) bool {
-	n, err := a.store.Setting(ctx, "name")
-	return err == nil && n != ""
+// ownName is the resident's name, and whether they chose it: until they
+// do, it is "Neighbour" and their short ID.
+func (a *App) ownName(ctx context.Context) (name string, chosen bool) {
+	if n, err := a.store.Setting(ctx, "name"); err == nil && n != "" {
+		return n, true
+	}
+	return "Neighbour " + identity.Short(a.id.ID()), false
 }
 
 // maxNameLength bounds a resident's name, in characters.
@@ -41,10 +42,7 @@ func (a *App) SetName(ctx context.Context, name string) error {
 	if err := a.store.SetSetting(ctx, "name", name); err != nil {
 		return err
 	}
-	select {
-	case a.lanRestart <- struct{}{}: // advertise the new name
-	default:
-	}
+	a.restartLAN() // advertise the new name
 	a.publishStatus()
 	return nil
 }

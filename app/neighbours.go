@@ -180,12 +180,18 @@ func (a *App) SetVisibility(ctx context.Context, v string) error {
 	if err := a.store.SetSetting(ctx, "visibility", v); err != nil {
 		return err
 	}
+	a.restartLAN()
+	a.publishStatus()
+	return nil
+}
+
+// restartLAN asks the LAN listener and discovery to start again, with what
+// the resident now shows (visibility, name).
+func (a *App) restartLAN() {
 	select {
 	case a.lanRestart <- struct{}{}:
 	default:
 	}
-	a.publishStatus()
-	return nil
 }
 
 // dialLAN tries to reach a friend directly over the LAN, if discovery has

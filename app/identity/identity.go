@@ -90,17 +90,16 @@ func LoadOrCreate(dir string) (*Identity, error) {
 	return id, nil
 }
 
-// Install makes seed the identity kept in dir, replacing any there: a
-// backup being restored. The file is written whole or not at all.
-func Install(dir string, seed []byte) (*Identity, error) {
-	id, err := fromSeed(seed)
-	if err != nil {
-		return nil, err
-	}
+// FromSeed rebuilds the identity a seed (Seed) makes, without saving it.
+func FromSeed(seed []byte) (*Identity, error) { return fromSeed(seed) }
+
+// Install makes id the identity kept in dir, replacing any there: a backup
+// being restored. The file is written whole or not at all.
+func Install(dir string, id *Identity) error {
 	if err := writeFileAtomic(filepath.Join(dir, FileName), id.signing.Seed(), 0o600); err != nil {
-		return nil, fmt.Errorf("save identity: %w", err)
+		return fmt.Errorf("save identity: %w", err)
 	}
-	return id, nil
+	return nil
 }
 
 // Seed is the secret the whole identity derives from, for a backup.
